@@ -1,0 +1,33 @@
+// Package list is the registry of container formats. Adding a format is one
+// new package under unpack/ and one line here.
+package list
+
+import (
+	"github.com/vouch-sec/vouch/internal/unpack"
+	"github.com/vouch-sec/vouch/internal/unpack/compress"
+	"github.com/vouch-sec/vouch/internal/unpack/tar"
+	"github.com/vouch-sec/vouch/internal/unpack/zip"
+)
+
+// All returns every unpacker, most specific first: the first whose Match
+// accepts an input unpacks it.
+func All() []unpack.Unpacker {
+	return []unpack.Unpacker{
+		zip.New(),
+		compress.Gzip(),
+		compress.XZ(),
+		compress.Bzip2(),
+		compress.Zstd(),
+		tar.New(),
+	}
+}
+
+// Find returns the first unpacker that matches in, or nil.
+func Find(all []unpack.Unpacker, in *unpack.Input) unpack.Unpacker {
+	for _, u := range all {
+		if u.Match(in) {
+			return u
+		}
+	}
+	return nil
+}
