@@ -136,4 +136,3 @@ func ReadAll(r io.Reader, max int64) ([]byte, error) {
 	}
 	return b, nil
 }
-
