@@ -1,0 +1,39 @@
+// Package analyze defines per-kind analyzers: plugins that read one file's
+// bytes and record facts about it. Each lives in its own sub-package and is
+// registered in analyze/list.
+//
+// # Security
+//
+// Analyzers read hostile bytes. They must bound every read and allocation
+// by the file size, return errors rather than panic, and honour ctx. The
+// engine still recovers panics and enforces a per-file time limit.
+package analyze
+
+import (
+	"context"
+	"io"
+
+	"github.com/vouch-sec/vouch/internal/model"
+)
+
+// Input is one file to analyse. Plugins never see a host path.
+type Input struct {
+	Path string // virtual path
+	Kind string
+	R    io.ReaderAt
+	Size int64
+	Head []byte // leading bytes, up to identify.HeadSize
+	// Meta is what the unpacker knew about the file (read only).
+	Meta model.Meta
+}
+
+// Analyzer records facts about files of the kinds it matches.
+type Analyzer interface {
+	// Name is path-style and unique: "script", "pe", "pe/authenticode".
+	Name() string
+	// Match reports whether the analyzer wants files of this kind.
+	Match(kind string) bool
+	// Analyze sets the analyzer's own field of f.Facts (f.Facts is never
+	// nil). An error is recorded for the file; facts set before it stay.
+	Analyze(ctx context.Context, in *Input, f *model.File) error
+}

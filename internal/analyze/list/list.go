@@ -1,0 +1,15 @@
+// Package list is the registry of analyzers. Adding an analyzer is one new
+// package under analyze/ and one line here.
+package list
+
+import (
+	"github.com/vouch-sec/vouch/internal/analyze"
+	"github.com/vouch-sec/vouch/internal/analyze/script"
+)
+
+// All returns every analyzer; each file is given to all that match it.
+func All() []analyze.Analyzer {
+	return []analyze.Analyzer{
+		script.New(),
+	}
+}

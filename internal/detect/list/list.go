@@ -1,0 +1,15 @@
+// Package list is the registry of detectors. Adding a detector family is
+// one new package under detect/ and one line here.
+package list
+
+import (
+	"github.com/vouch-sec/vouch/internal/detect"
+	"github.com/vouch-sec/vouch/internal/detect/masquerade"
+)
+
+// All returns every detector.
+func All() []detect.Detector {
+	return []detect.Detector{
+		masquerade.New(),
+	}
+}

@@ -1,0 +1,134 @@
+package engine
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"io"
+	"math"
+	"time"
+
+	"github.com/vouch-sec/vouch/internal/analyze"
+	"github.com/vouch-sec/vouch/internal/limits"
+	"github.com/vouch-sec/vouch/internal/model"
+)
+
+// analyze runs on a worker: it hashes (when the walker has not), measures
+// entropy and runs the matching analyzers under the per-file time limit. It
+// consumes the worker's reference to n.blob.
+func (w *walker) analyze(ctx context.Context, n *node) {
+	f := n.file
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer n.blob.release()
+		defer func() {
+			if r := recover(); r != nil {
+				w.addError(f.Path, fmt.Errorf("panic during analysis: %v", r))
+			}
+		}()
+		w.analyzeFile(ctx, n)
+	}()
+	timer := time.NewTimer(w.lim.FileTimeout)
+	defer timer.Stop()
+	select {
+	case <-done:
+	case <-timer.C:
+		// The analysis goroutine keeps the blob until it returns; the
+		// walker moves on.
+		w.limitFinding(f.Path, &limits.Exceeded{Limit: "file-timeout", Value: int64(w.lim.FileTimeout / time.Second), Seen: int64(w.lim.FileTimeout / time.Second)})
+		w.addError(f.Path, fmt.Errorf("analysis did not finish within %s", w.lim.FileTimeout))
+	case <-ctx.Done():
+	}
+	if p := w.cfg.Progress; p != nil {
+		p.Files.Add(1)
+		if len(f.Chain) == 0 {
+			p.Bytes.Add(f.Size)
+		}
+	}
+}
+
+func (w *walker) analyzeFile(ctx context.Context, n *node) {
+	f := n.file
+	var h hash.Hash
+	if !n.hashed {
+		h = sha256.New()
+	}
+	ent, err := scan(n.blob.r, n.blob.size, h)
+	if err != nil {
+		w.addError(f.Path, fmt.Errorf("reading: %w", err))
+		return
+	}
+	f.Entropy = ent
+	if h != nil {
+		f.SHA256 = hex.EncodeToString(h.Sum(nil))
+	}
+	in := &analyze.Input{Path: f.Path, Kind: f.Kind, R: n.blob.r, Size: n.blob.size, Head: n.head, Meta: f.Meta}
+	for _, a := range w.cfg.Analyzers {
+		if !a.Match(f.Kind) {
+			continue
+		}
+		if f.Facts == nil {
+			f.Facts = &model.Facts{}
+		}
+		if err := runAnalyzer(ctx, a, in, f); err != nil {
+			w.addError(f.Path, fmt.Errorf("%s: %w", a.Name(), err))
+		}
+		if ctx.Err() != nil {
+			return
+		}
+	}
+}
+
+func runAnalyzer(ctx context.Context, a analyze.Analyzer, in *analyze.Input, f *model.File) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return a.Analyze(ctx, in, f)
+}
+
+// scan reads r once, feeding h (when set) and a byte histogram, and returns
+// the Shannon entropy in bits per byte.
+func scan(r io.ReaderAt, size int64, h hash.Hash) (float64, error) {
+	var counts [256]int64
+	buf := make([]byte, 256<<10)
+	for off := int64(0); off < size; {
+		n, err := r.ReadAt(buf[:min(int64(len(buf)), size-off)], off)
+		if n > 0 {
+			p := buf[:n]
+			if h != nil {
+				h.Write(p)
+			}
+			for _, c := range p {
+				counts[c]++
+			}
+			off += int64(n)
+		}
+		if err != nil && err != io.EOF {
+			return 0, err
+		}
+		if n == 0 {
+			return 0, io.ErrUnexpectedEOF
+		}
+	}
+	return Entropy(counts[:], size), nil
+}
+
+// Entropy is the Shannon entropy, in bits per byte, of a histogram.
+func Entropy(counts []int64, total int64) float64 {
+	if total == 0 {
+		return 0
+	}
+	e := 0.0
+	for _, c := range counts {
+		if c > 0 {
+			p := float64(c) / float64(total)
+			e -= p * math.Log2(p)
+		}
+	}
+	return math.Round(e*1000) / 1000
+}
