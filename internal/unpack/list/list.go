@@ -4,6 +4,7 @@ package list
 
 import (
 	"github.com/vouch-sec/vouch/internal/unpack"
+	"github.com/vouch-sec/vouch/internal/unpack/ar"
 	"github.com/vouch-sec/vouch/internal/unpack/compress"
 	"github.com/vouch-sec/vouch/internal/unpack/tar"
 	"github.com/vouch-sec/vouch/internal/unpack/zip"
@@ -13,6 +14,7 @@ import (
 // accepts an input unpacks it.
 func All() []unpack.Unpacker {
 	return []unpack.Unpacker{
+		ar.Deb(), ar.New(), // one ar reader: "deb" when the first member is debian-binary
 		zip.New(),
 		compress.Gzip(),
 		compress.XZ(),
