@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -22,7 +23,14 @@ const (
 	exitTarget   = 3
 )
 
-func main() { os.Exit(run(os.Args[1:])) }
+func main() {
+	// A soft heap limit makes the collector work harder before the process
+	// grows, so hostile inputs stay within a few hundred megabytes.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(256 << 20)
+	}
+	os.Exit(run(os.Args[1:]))
+}
 
 // exitError carries an exit code out of a cobra command.
 type exitError struct{ code int }

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -100,16 +99,20 @@ func (m *meter) add(n int) error {
 	return nil
 }
 
+// chunkSize is the unit of in-memory blobs: fixed chunks never need the
+// copy-and-double growth that would briefly hold two buffers.
+const chunkSize = 256 << 10
+
+// memberInMemory is the largest member kept in memory; larger ones go to the
+// spill directory at once, so one big member cannot starve the budget.
+const memberInMemory = 32 << 20
+
 // materialize reads r into a new blob, hashing as it goes. On a limit it
 // returns the *limits.Exceeded with the byte count so far and no blob.
 func (s *store) materialize(r io.Reader, declared int64, m *meter) (*blob, string, int64, error) {
 	h := sha256.New()
-	var buf bytes.Buffer
-	if declared > 0 && declared <= 16<<20 {
-		buf.Grow(int(declared))
-	}
+	var chunks [][]byte
 	var f *os.File
-	chunk := make([]byte, 256<<10)
 	var n int64
 	fail := func(err error) (*blob, string, int64, error) {
 		if f != nil {
@@ -117,33 +120,48 @@ func (s *store) materialize(r io.Reader, declared int64, m *meter) (*blob, strin
 		}
 		return nil, "", n, err
 	}
+	spill := func() error {
+		var err error
+		if f, err = s.spillFile(); err != nil {
+			return fmt.Errorf("spill to temp: %w", err)
+		}
+		for _, c := range chunks {
+			if _, err := f.Write(c); err != nil {
+				return fmt.Errorf("spill to temp: %w", err)
+			}
+		}
+		chunks = nil
+		return nil
+	}
+	if declared > memberInMemory {
+		if err := spill(); err != nil {
+			return fail(err)
+		}
+	}
+	buf := make([]byte, chunkSize)
 	for {
-		k, err := r.Read(chunk)
+		k, err := io.ReadFull(r, buf)
 		if k > 0 {
 			n += int64(k)
 			if lerr := m.add(k); lerr != nil {
 				return fail(lerr)
 			}
-			h.Write(chunk[:k])
-			if f == nil && s.inMem.Load()+int64(buf.Len()+k) > s.budget {
-				var serr error
-				if f, serr = s.spillFile(); serr != nil {
-					return fail(fmt.Errorf("spill to temp: %w", serr))
+			h.Write(buf[:k])
+			if f == nil && (n > memberInMemory || s.inMem.Load()+n > s.budget) {
+				if serr := spill(); serr != nil {
+					return fail(serr)
 				}
-				if _, serr = f.Write(buf.Bytes()); serr != nil {
-					return fail(fmt.Errorf("spill to temp: %w", serr))
-				}
-				buf = bytes.Buffer{}
 			}
 			if f != nil {
-				if _, werr := f.Write(chunk[:k]); werr != nil {
+				if _, werr := f.Write(buf[:k]); werr != nil {
 					return fail(fmt.Errorf("spill to temp: %w", werr))
 				}
 			} else {
-				buf.Write(chunk[:k])
+				chunks = append(chunks, buf[:k])
+				buf = make([]byte, chunkSize)
 			}
 		}
-		if errors.Is(err, io.EOF) {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			break
 		}
 		if err != nil {
@@ -155,11 +173,37 @@ func (s *store) materialize(r io.Reader, declared int64, m *meter) (*blob, strin
 	if f != nil {
 		b.f, b.r = f, f
 	} else {
-		data := buf.Bytes()
-		b.r = bytes.NewReader(data)
-		b.mem = int64(len(data))
-		s.inMem.Add(b.mem)
+		b.r = chunkReader{chunks: chunks, size: n}
+		b.mem = n
+		s.inMem.Add(n)
 	}
 	b.refs.Store(1)
 	return b, sum, n, nil
+}
+
+// chunkReader reads a sequence of full chunkSize chunks (the last may be
+// short) as one byte range.
+type chunkReader struct {
+	chunks [][]byte
+	size   int64
+}
+
+func (c chunkReader) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, errors.New("negative offset")
+	}
+	if off >= c.size {
+		return 0, io.EOF
+	}
+	n := 0
+	for n < len(p) && off < c.size {
+		ch := c.chunks[off/chunkSize]
+		k := copy(p[n:], ch[off%chunkSize:])
+		n += k
+		off += int64(k)
+	}
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
 }

@@ -434,7 +434,7 @@ func (w *walker) unpack(ctx context.Context, n *node, u unpack.Unpacker, in *unp
 		}
 		rc, err := safeOpen(m)
 		if err != nil {
-			f.Kind, f.Analysis = "unreadable", "skipped: "+err.Error()
+			f.Kind, f.Analysis = "unknown", "skipped: "+err.Error()
 			w.addFile(f)
 			w.addError(vpath, err)
 			return nil
@@ -443,7 +443,7 @@ func (w *walker) unpack(ctx context.Context, n *node, u unpack.Unpacker, in *unp
 		b, sum, size, err := w.store.materialize(rc, m.Size, met)
 		rc.Close()
 		if err != nil {
-			f.Size, f.Kind = size, "unreadable"
+			f.Size, f.Kind = size, "unknown"
 			var ex *limits.Exceeded
 			if errors.As(err, &ex) {
 				f.Analysis = "skipped: limit " + ex.Limit

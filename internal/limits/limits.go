@@ -41,12 +41,12 @@ func Default() Limits {
 		MaxDepth:        16,
 		MaxTotalBytes:   16 << 30,
 		MaxFileBytes:    4 << 30,
-		MaxRatio:        200,
+		MaxRatio:        100,
 		RatioFloor:      64 << 20,
 		MaxMembers:      200_000,
 		MaxTotalMembers: 1_000_000,
 		FileTimeout:     60 * time.Second,
-		MemoryBytes:     192 << 20,
+		MemoryBytes:     96 << 20,
 	}
 }
 
