@@ -1,0 +1,23 @@
+package compress_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/vouch-sec/vouch/internal/unpack/unpacktest"
+)
+
+func FuzzUnpack(f *testing.F) {
+	paths, _ := filepath.Glob("testdata/*.*")
+	for _, p := range paths {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, u := range all() {
+			unpacktest.Fuzz(t, u, b)
+		}
+	})
+}
