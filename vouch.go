@@ -39,6 +39,15 @@ type (
 	TargetError = engine.TargetError
 )
 
+// Severities, lowest first.
+const (
+	SeverityNone     = model.SeverityNone
+	SeverityLow      = model.SeverityLow
+	SeverityMedium   = model.SeverityMedium
+	SeverityHigh     = model.SeverityHigh
+	SeverityCritical = model.SeverityCritical
+)
+
 // DefaultLimits returns the limits used when none are given.
 func DefaultLimits() Limits { return limits.Default() }
 

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Fetches real releases that tests run against, into a cache outside the
+# repository, pinned by version and sha256. Missing data makes those tests
+# skip, never fail. Needs npm and apt-get (Debian); safe to run repeatedly.
+#
+#   scripts/fetch-real-data.sh            # fetch what is missing
+#   VOUCH_TESTDATA=/some/dir scripts/fetch-real-data.sh
+set -uo pipefail
+cache="${VOUCH_TESTDATA:-${XDG_CACHE_HOME:-$HOME/.cache}/vouch-testdata}"
+mkdir -p "$cache"
+cd "$cache" || exit 1
+
+# file  sha256  how
+pins=(
+  "esbuild-0.28.2.tgz e045f94c235c7adc50e77ba2a579c7bec41b496b6b47c3a7845f7c1e19959a88 npm:esbuild@0.28.2"
+  "esbuild-linux-x64-0.28.2.tgz 9573bb2233aab0f9ea7647d5cca9726113cc1768de61d66b17267f4db84488f6 npm:@esbuild/linux-x64@0.28.2"
+  "esbuild-win32-x64-0.28.2.tgz 7286c3611b6f1f4c4d9ec90adcbc478407ff0d28ead96567f361d53e67613e19 npm:@esbuild/win32-x64@0.28.2"
+  "esbuild-darwin-arm64-0.28.2.tgz 1980cde09749094452b20d36ff267585ccb3f72749c7bc97291cd9996ccf5a2a npm:@esbuild/darwin-arm64@0.28.2"
+  "liblzma5_5.4.1-1+deb12u1_amd64.deb f96d8876b53ec89d76a992bc199679b818cf518225a768954d9451fb556a4eb7 deb:liblzma5=5.4.1-1+deb12u1"
+  "curl_7.88.1-10+deb12u15_amd64.deb 0dd9b6bf7a0bd11af2d68a52ec44c2a223fa7c11f9104c36ce1047e1137d4a8f deb:curl=7.88.1-10+deb12u15"
+  "openssl_3.0.22-1~deb12u2_amd64.deb 5cdf0b735b1c8a96ae0bf83ed328c83c2170f8320dedb035e98705b60b2d0cfe deb:openssl=3.0.22-1~deb12u2"
+  "libssl3_3.0.22-1~deb12u2_amd64.deb cb4784740daa9b3b0eaea2b444bbefa686794afbbf3d678d238c1fd9875f2efd deb:libssl3=3.0.22-1~deb12u2"
+)
+
+ok=0 missing=0
+for pin in "${pins[@]}"; do
+  read -r file sum how <<<"$pin"
+  if [ ! -f "$file" ] || ! echo "$sum  $file" | sha256sum -c --quiet - 2>/dev/null; then
+    rm -f "$file"
+    case "$how" in
+      npm:*) timeout 300 npm pack --silent "${how#npm:}" >/dev/null 2>&1 ;;
+      deb:*) timeout 300 apt-get download -qq "${how#deb:}" >/dev/null 2>&1 ;;
+    esac
+  fi
+  if [ -f "$file" ] && echo "$sum  $file" | sha256sum -c --quiet - 2>/dev/null; then
+    ok=$((ok + 1))
+  else
+    echo "fetch-real-data: $file unavailable or sha256 mismatch (tests using it will skip)" >&2
+    rm -f "$file"
+    missing=$((missing + 1))
+  fi
+done
+echo "fetch-real-data: $ok present, $missing missing, in $cache"
