@@ -6,6 +6,7 @@ import (
 	"github.com/vouch-sec/vouch/internal/unpack"
 	"github.com/vouch-sec/vouch/internal/unpack/ar"
 	"github.com/vouch-sec/vouch/internal/unpack/compress"
+	"github.com/vouch-sec/vouch/internal/unpack/rpm"
 	"github.com/vouch-sec/vouch/internal/unpack/tar"
 	"github.com/vouch-sec/vouch/internal/unpack/zip"
 )
@@ -15,6 +16,7 @@ import (
 func All() []unpack.Unpacker {
 	return []unpack.Unpacker{
 		ar.Deb(), ar.New(), // one ar reader: "deb" when the first member is debian-binary
+		rpm.New(),
 		zip.New(),
 		compress.Gzip(),
 		compress.XZ(),
