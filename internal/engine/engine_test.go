@@ -417,3 +417,36 @@ func TestOutputIsDeterministic(t *testing.T) {
 		t.Errorf("two runs differ:\n%s", d)
 	}
 }
+
+// siblingProbe asks for siblings by hostile names and records what opened.
+type siblingProbe struct{ opened map[string]int64 }
+
+func (siblingProbe) Name() string                { return "probe" }
+func (siblingProbe) Match(in *unpack.Input) bool { return bytes.HasPrefix(in.Head, []byte("PROBE")) }
+func (p siblingProbe) Unpack(ctx context.Context, in *unpack.Input, emit unpack.Emit) error {
+	for _, name := range []string{"ext.cab", "../secret.txt", "/etc/passwd", "sub/ext.cab", `..\secret.txt`, ".", ""} {
+		if _, size, err := in.Sibling(name); err == nil {
+			p.opened[name] = size
+		}
+	}
+	return nil
+}
+
+func TestSiblingOnlyOpensPlainNamesBeside(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "release")
+	os.MkdirAll(filepath.Join(dir, "sub"), 0o755)
+	os.WriteFile(filepath.Join(root, "secret.txt"), []byte("s"), 0o644)
+	os.WriteFile(filepath.Join(dir, "ext.cab"), []byte("cab"), 0o644)
+	os.WriteFile(filepath.Join(dir, "sub", "ext.cab"), []byte("nested"), 0o644)
+	os.WriteFile(filepath.Join(dir, "setup.msi"), []byte("PROBE"), 0o644)
+	probe := siblingProbe{opened: map[string]int64{}}
+	cfg := config()
+	cfg.Unpackers = []unpack.Unpacker{probe}
+	if _, err := engine.Inspect(context.Background(), filepath.Join(dir, "setup.msi"), cfg); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(map[string]int64{"ext.cab": 3}, probe.opened); d != "" {
+		t.Errorf("opened siblings (-want +got):\n%s", d)
+	}
+}
