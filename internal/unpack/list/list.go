@@ -7,6 +7,7 @@ import (
 	"github.com/vouch-sec/vouch/internal/unpack/ar"
 	"github.com/vouch-sec/vouch/internal/unpack/compress"
 	"github.com/vouch-sec/vouch/internal/unpack/rpm"
+	"github.com/vouch-sec/vouch/internal/unpack/sevenzip"
 	"github.com/vouch-sec/vouch/internal/unpack/tar"
 	"github.com/vouch-sec/vouch/internal/unpack/zip"
 )
@@ -18,6 +19,7 @@ func All() []unpack.Unpacker {
 		ar.Deb(), ar.New(), // one ar reader: "deb" when the first member is debian-binary
 		rpm.New(),
 		zip.New(),
+		sevenzip.New(),
 		compress.Gzip(),
 		compress.XZ(),
 		compress.Bzip2(),
