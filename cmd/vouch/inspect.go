@@ -200,6 +200,8 @@ func startProgress(mode string, p *vouch.Progress) func() {
 						progressbar.OptionSetWriter(os.Stderr),
 						progressbar.OptionShowBytes(true),
 						progressbar.OptionSetDescription("inspecting"),
+						progressbar.OptionShowElapsedTimeOnFinish(),
+						progressbar.OptionSetPredictTime(true),
 						progressbar.OptionSetWidth(30),
 						progressbar.OptionThrottle(100*time.Millisecond),
 						progressbar.OptionClearOnFinish(),

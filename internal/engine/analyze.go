@@ -44,9 +44,6 @@ func (w *walker) analyze(ctx context.Context, n *node) {
 	}
 	if p := w.cfg.Progress; p != nil {
 		p.Files.Add(1)
-		if len(f.Chain) == 0 {
-			p.Bytes.Add(f.Size)
-		}
 	}
 }
 

@@ -48,9 +48,28 @@ type Config struct {
 
 // Progress counts work done, for a progress bar. Safe for concurrent reads.
 type Progress struct {
-	Files atomic.Int64
+	Files atomic.Int64 // files analysed, at any depth
+	// Bytes of the target's own files consumed by the unpackers so far
+	// (compressed bytes: how far through the release the walk is), out of
+	// Total.
 	Bytes atomic.Int64
-	Total atomic.Int64 // bytes of the target itself (0 when unknown)
+	Total atomic.Int64
+}
+
+// progressReader advances Progress.Bytes as an unpacker reads through a
+// top-level file; base is the size of the top-level files already done.
+type progressReader struct {
+	r    io.ReaderAt
+	base int64
+	p    *Progress
+}
+
+func (pr progressReader) ReadAt(b []byte, off int64) (int, error) {
+	n, err := pr.r.ReadAt(b, off)
+	if end := pr.base + off + int64(n); end > pr.p.Bytes.Load() {
+		pr.p.Bytes.Store(end)
+	}
+	return n, err
 }
 
 // TargetError means the target itself could not be read (exit code 3).
@@ -81,6 +100,9 @@ func Inspect(ctx context.Context, target string, cfg Config) (*model.Report, err
 	w.start(ctx)
 	if st.IsDir() {
 		rep.Target.Kind, rep.Target.Size = "directory", 0
+		if cfg.Progress != nil {
+			cfg.Progress.Total.Store(dirSize(target))
+		}
 		err = w.walkDir(ctx, target)
 	} else {
 		if cfg.Progress != nil {
@@ -130,9 +152,10 @@ type walker struct {
 	lim   limits.Limits
 	store *store
 
-	total   atomic.Int64 // expanded bytes, whole release
-	members int          // files listed from containers, whole release
-	stopped error        // a whole-release limit was hit: unpack nothing more
+	total     atomic.Int64 // expanded bytes, whole release
+	members   int          // files listed from containers, whole release
+	stopped   error        // a whole-release limit was hit: unpack nothing more
+	doneBytes int64        // top-level bytes finished, for progress
 
 	mu       sync.Mutex
 	files    []*model.File
@@ -207,6 +230,20 @@ func (w *walker) limitFinding(p string, e *limits.Exceeded) {
 	})
 }
 
+// dirSize sums regular file sizes for the progress total (stat only).
+func dirSize(root string) int64 {
+	var n int64
+	filepath.WalkDir(root, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			if info, err := d.Info(); err == nil {
+				n += info.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
+
 func (w *walker) walkDir(ctx context.Context, root string) error {
 	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if cerr := ctx.Err(); cerr != nil {
@@ -279,6 +316,10 @@ func (w *walker) walkHostFile(ctx context.Context, hostPath, vpath string, info 
 		},
 	}
 	w.process(ctx, n)
+	if p := w.cfg.Progress; p != nil {
+		w.doneBytes += info.Size()
+		p.Bytes.Store(w.doneBytes)
+	}
 	return nil
 }
 
@@ -298,6 +339,9 @@ func (w *walker) process(ctx context.Context, n *node) {
 		Sibling: n.sibling, MaxMembers: w.lim.MaxMembers, Meta: map[string]string{},
 	}
 	u := w.find(in)
+	if p := w.cfg.Progress; p != nil && n.depth == 0 {
+		in.R = progressReader{r: in.R, base: w.doneBytes, p: p}
+	}
 	if u != nil && n.depth >= w.lim.MaxDepth {
 		w.limitFinding(f.Path, &limits.Exceeded{Limit: "max-depth", Value: int64(w.lim.MaxDepth), Seen: int64(n.depth)})
 		u = nil
