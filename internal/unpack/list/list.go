@@ -6,6 +6,7 @@ import (
 	"github.com/vouch-sec/vouch/internal/unpack"
 	"github.com/vouch-sec/vouch/internal/unpack/ar"
 	"github.com/vouch-sec/vouch/internal/unpack/compress"
+	"github.com/vouch-sec/vouch/internal/unpack/nsis"
 	"github.com/vouch-sec/vouch/internal/unpack/rpm"
 	"github.com/vouch-sec/vouch/internal/unpack/sevenzip"
 	"github.com/vouch-sec/vouch/internal/unpack/tar"
@@ -18,6 +19,7 @@ func All() []unpack.Unpacker {
 	return []unpack.Unpacker{
 		ar.Deb(), ar.New(), // one ar reader: "deb" when the first member is debian-binary
 		rpm.New(),
+		nsis.New(), // PE stub + NSIS data; before any generic PE/overlay reader
 		zip.New(),
 		sevenzip.New(),
 		compress.Gzip(),

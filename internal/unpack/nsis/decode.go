@@ -88,7 +88,34 @@ func newDecoder(m method, bcj bool, r io.Reader) (io.Reader, error) {
 		if err != nil {
 			return nil, errWrap("nsis lzma stream", err)
 		}
-		return z, nil
+		return &lzmaDrain{r: z}, nil
 	}
 	return r, nil
+}
+
+// lzmaDrain hands out what the LZMA decoder decoded before its input ran
+// out. The decoder fills its whole dictionary before returning anything, so
+// a truncated stream would otherwise lose every byte before the cut; after
+// io.ErrUnexpectedEOF it is at its end state and only drains its buffer.
+type lzmaDrain struct {
+	r   io.Reader
+	err error
+}
+
+func (d *lzmaDrain) Read(p []byte) (int, error) {
+	if d.err != nil {
+		if n, _ := d.r.Read(p); n > 0 {
+			return n, nil
+		}
+		return 0, d.err
+	}
+	n, err := d.r.Read(p)
+	if err == io.ErrUnexpectedEOF {
+		d.err = err
+		if n == 0 && len(p) > 0 {
+			return d.Read(p)
+		}
+		return n, nil
+	}
+	return n, err
 }
