@@ -658,10 +658,15 @@ func (b *byteReader) fill() error {
 	if cap(b.buf) < 4096 {
 		b.buf = make([]byte, 4096)
 	}
-	b.buf = b.buf[:n]
-	if err := readFull(b.r, b.size, b.buf, b.off); err != nil {
+	// Keep a short read: the table may end well before a truncation.
+	k, err := b.r.ReadAt(b.buf[:n], b.off)
+	if k <= 0 {
+		if err == nil || errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
 		return err
 	}
+	b.buf = b.buf[:k]
 	b.bufOff = b.off
 	return nil
 }

@@ -1,0 +1,26 @@
+package msi_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/vouch-sec/vouch/internal/unpack/msi"
+	"github.com/vouch-sec/vouch/internal/unpack/unpacktest"
+)
+
+func FuzzUnpack(f *testing.F) {
+	paths, _ := filepath.Glob("testdata/*.msi")
+	cabs, _ := filepath.Glob("testdata/*.cab")
+	for _, p := range append(paths, cabs...) {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		unpacktest.Fuzz(t, msi.New(), b)
+		unpacktest.Fuzz(t, msi.OLE(), b)
+	})
+}
