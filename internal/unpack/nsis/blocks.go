@@ -66,33 +66,42 @@ func (a *archive) unpackBlocks(ctx context.Context, emit unpack.Emit) error {
 
 	// Blocks named by the script that the walk did not reach (a broken
 	// chain, or a lying offset) are still tried on their own.
-	for _, off := range slices.Sorted(mapsKeys(refs)) {
-		if visited[off] {
-			continue
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
+	err = a.unvisited(ctx, refs, visited, func(off int64) error {
 		pos, n, compressed, err := a.block(off)
 		if err != nil {
 			bad := fmt.Errorf("nsis data block at offset %d of %q: %w", off, a.in.Path, err)
-			if err := a.emitItem(e, refs, off, -1, -1, failOpener(bad)); err != nil {
-				return err
-			}
-			continue
+			return a.emitItem(e, refs, off, -1, -1, failOpener(bad))
 		}
-		if err := a.emitItem(e, refs, off, a.blockSize(n, compressed), off+4+n, a.blockOpener(pos, n, compressed)); err != nil {
-			return err
-		}
+		return a.emitItem(e, refs, off, a.blockSize(n, compressed), off+4+n, a.blockOpener(pos, n, compressed))
+	})
+	if err != nil {
+		return err
 	}
 	return firstErr
 }
 
-func mapsKeys(m map[int64][]*ref) func(func(int64) bool) {
-	return func(yield func(int64) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
+// unvisited calls do, in offset order, for every named data offset the walk
+// did not reach, again for those that emitting adds (an uninstaller's data
+// follows its icons), until none is left.
+func (a *archive) unvisited(ctx context.Context, refs map[int64][]*ref, visited map[int64]bool, do func(off int64) error) error {
+	for {
+		var todo []int64
+		for off := range refs {
+			if !visited[off] {
+				todo = append(todo, off)
+			}
+		}
+		if len(todo) == 0 {
+			return nil
+		}
+		slices.Sort(todo)
+		for _, off := range todo {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			visited[off] = true
+			if err := do(off); err != nil {
+				return err
 			}
 		}
 	}
@@ -207,6 +216,8 @@ func (a *archive) unpackSolid(ctx context.Context, emit unpack.Emit) error {
 	refs, err := a.script()
 	if err != nil {
 		firstErr = fmt.Errorf("nsis script of %q: %w", a.in.Path, err)
+	}
+	if refs == nil {
 		refs = map[int64][]*ref{}
 	}
 
@@ -254,14 +265,12 @@ func (a *archive) unpackSolid(ctx context.Context, emit unpack.Emit) error {
 		off += 4 + l
 	}
 
-	for _, off := range slices.Sorted(mapsKeys(refs)) {
-		if visited[off] {
-			continue
-		}
+	err = a.unvisited(ctx, refs, visited, func(off int64) error {
 		bad := fmt.Errorf("%s: data offset %d is not an item of the stream: %w", what, off, unpack.ErrCorrupt)
-		if err := a.emitItem(e, refs, off, -1, -1, failOpener(bad)); err != nil {
-			return err
-		}
+		return a.emitItem(e, refs, off, -1, -1, failOpener(bad))
+	})
+	if err != nil {
+		return err
 	}
 	return firstErr
 }

@@ -1,6 +1,7 @@
 package nsis_test
 
 import (
+	"bytes"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -20,6 +21,12 @@ func FuzzUnpack(f *testing.F) {
 			return err
 		}
 		f.Add(b)
+		// The same installer behind a 512-byte stand-in for the ~90 KB
+		// stub, so that mutations land in the NSIS data.
+		if i := bytes.Index(b, []byte("\xef\xbe\xad\xdeNullsoftInst")); i >= 4 {
+			small := append(append([]byte("MZ"), make([]byte, 510)...), b[i-4:]...)
+			f.Add(small)
+		}
 		return nil
 	})
 	if err != nil {

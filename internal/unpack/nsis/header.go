@@ -32,6 +32,10 @@ const (
 
 	varOUTDIR = 22
 	maxChars  = 8 << 10 // per decoded string
+	// maxRendered bounds the characters decoded for all names together:
+	// a lying header could point a million instructions at the longest
+	// string.
+	maxRendered = 16 << 20
 )
 
 // Special string codes: NSIS 3 (ANSI and Unicode) and NSIS 2 (ANSI).
@@ -50,10 +54,11 @@ type script struct {
 	entriesNum int
 	strOff     int
 	strEnd     int
+	budget     int // characters str may still decode
 }
 
 func parseHeader(h []byte) (*script, error) {
-	s := &script{h: h}
+	s := &script{h: h, budget: maxRendered}
 	// 64-bit targets widen each block offset to 8 bytes; their high
 	// halves are then all zero, which the 32-bit layout (whose entries
 	// offset lands there) never is.
@@ -137,7 +142,8 @@ func (s *script) str(i int32) (string, bool) {
 	}
 	startsWithCode := false
 	pos := 0
-	for n := 0; n < maxChars; n++ {
+	for n := 0; n < maxChars && s.budget > 0; n++ {
+		s.budget--
 		c, ok := s.char(int(i), pos)
 		if !ok || c == 0 {
 			break
@@ -331,12 +337,20 @@ func joinPath(dir, name string, abs bool) string {
 // walk reads the instructions in order and returns, per data offset, the
 // instructions that extract that data block, and the number of File
 // instructions. The output directory is tracked linearly, as 7-Zip does;
-// jumps and calls are not followed.
-func (s *script) walk() (map[int64][]*ref, int) {
+// jumps and calls are not followed. It stops, with an error, after
+// maxRefs names or when the string budget runs out; what it found so far
+// is kept.
+func (s *script) walk(maxRefs int) (map[int64][]*ref, int, error) {
 	refs := map[int64][]*ref{}
-	files := 0
+	files, nrefs := 0, 0
 	outdir := "$OUTDIR"
 	for k := 0; k < s.entriesNum; k++ {
+		if s.budget <= 0 {
+			return refs, files, fmt.Errorf("nsis script names more than %d characters: %w", maxRendered, unpack.ErrUnsupported)
+		}
+		if maxRefs > 0 && nrefs >= maxRefs {
+			return refs, files, fmt.Errorf("nsis script names more than %d data blocks: %w", maxRefs, unpack.ErrUnsupported)
+		}
 		e := s.h[s.entriesOff+k*entrySize:]
 		var p [6]int32
 		for j := range p {
@@ -357,6 +371,7 @@ func (s *script) walk() (map[int64][]*ref, int) {
 			}
 			name, abs := s.str(p[1])
 			files++
+			nrefs++
 			refs[int64(p[2])] = append(refs[int64(p[2])], &ref{
 				name:  joinPath(outdir, name, isAbsolute(name, abs)),
 				kind:  refFile,
@@ -376,8 +391,9 @@ func (s *script) walk() (map[int64][]*ref, int) {
 			if p[2] > 0 {
 				r.kind, r.size = refUninstIcons, int64(p[2])
 			}
+			nrefs++
 			refs[int64(p[1])] = append(refs[int64(p[1])], r)
 		}
 	}
-	return refs, files
+	return refs, files, nil
 }

@@ -91,10 +91,22 @@ func New() unpack.Unpacker { return unpacker{} }
 
 func (unpacker) Name() string { return Name }
 
-// Match accepts a PE ("MZ") that has a firstheader at an aligned offset: the
-// end of the PE's last section first (where makensis puts it), then every
-// aligned offset of the first 64 MiB, as the NSIS stub itself searches.
+// Match accepts a PE ("MZ") that has a firstheader at an aligned offset:
+// the end of the PE's last section first (where makensis puts it, so an
+// installer costs one read), then every aligned offset of the first 64 MiB.
 func (unpacker) Match(in *unpack.Input) bool {
+	if !bytes.HasPrefix(in.Head, []byte("MZ")) || in.Size < fhAlign+fhSize {
+		return false
+	}
+	if end, ok := peEnd(in.Head); ok {
+		var fh [fhSize]byte
+		off := (end + fhAlign - 1) / fhAlign * fhAlign
+		if off > 0 && off+fhSize <= in.Size {
+			if _, err := in.R.ReadAt(fh[:], off); err == nil && isFirstHeader(fh[:]) {
+				return true
+			}
+		}
+	}
 	_, ok := findFirstHeader(in)
 	return ok
 }
@@ -103,18 +115,12 @@ func isFirstHeader(b []byte) bool {
 	return len(b) >= fhSize && binary.LittleEndian.Uint32(b)&^flagsMask == 0 && bytes.Equal(b[4:20], fhSig)
 }
 
+// findFirstHeader returns the lowest aligned firstheader, the one the NSIS
+// stub itself finds (it reads itself from offset 0 in 512-byte steps), so
+// a decoy appended after the real data cannot stand in for it.
 func findFirstHeader(in *unpack.Input) (int64, bool) {
 	if !bytes.HasPrefix(in.Head, []byte("MZ")) || in.Size < fhAlign+fhSize {
 		return 0, false
-	}
-	var fh [fhSize]byte
-	if end, ok := peEnd(in.Head); ok {
-		off := (end + fhAlign - 1) / fhAlign * fhAlign
-		if off > 0 && off+fhSize <= in.Size {
-			if _, err := in.R.ReadAt(fh[:], off); err == nil && isFirstHeader(fh[:]) {
-				return off, true
-			}
-		}
 	}
 	limit := min(in.Size, searchWindow)
 	buf := make([]byte, 64<<10)
@@ -369,9 +375,9 @@ func (a *archive) script() (map[int64][]*ref, error) {
 	if s.v2 {
 		a.in.Meta["nsis.version_hint"] = "2"
 	}
-	refs, files := s.walk()
+	refs, files, err := s.walk(a.in.MaxMembers)
 	a.in.Meta["nsis.files"] = strconv.Itoa(files)
-	return refs, nil
+	return refs, err
 }
 
 func dataName(off int64) string { return "[data]/" + strconv.FormatInt(off, 10) }
