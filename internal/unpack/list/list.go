@@ -5,7 +5,9 @@ package list
 import (
 	"github.com/vouch-sec/vouch/internal/unpack"
 	"github.com/vouch-sec/vouch/internal/unpack/ar"
+	"github.com/vouch-sec/vouch/internal/unpack/cab"
 	"github.com/vouch-sec/vouch/internal/unpack/compress"
+	"github.com/vouch-sec/vouch/internal/unpack/msi"
 	"github.com/vouch-sec/vouch/internal/unpack/nsis"
 	"github.com/vouch-sec/vouch/internal/unpack/rpm"
 	"github.com/vouch-sec/vouch/internal/unpack/sevenzip"
@@ -20,6 +22,8 @@ func All() []unpack.Unpacker {
 		ar.Deb(), ar.New(), // one ar reader: "deb" when the first member is debian-binary
 		rpm.New(),
 		nsis.New(), // PE stub + NSIS data; before any generic PE/overlay reader
+		cab.New(),
+		msi.New(), msi.OLE(), // MSI first, then any other OLE compound file
 		zip.New(),
 		sevenzip.New(),
 		compress.Gzip(),

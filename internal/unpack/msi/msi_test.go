@@ -110,8 +110,8 @@ func TestFixtures(t *testing.T) {
 			"msi.package_code": "{0F4B6D2E-8C1A-4E3B-B7D9-5A6C8E0F" + code + "}", "msi.schema": "200",
 			"msi.creating_app": "msitools 0.101",
 			"msi.product_name": "TinyApp", "msi.product_version": version, "msi.manufacturer": "Vouch Test Fixtures",
-			"msi.product_code": "{8D7C2A47-3F0E-4A8E-9A55-2B6C7F1D" + strings.ToUpper(code) + "}",
-			"msi.upgrade_code": "{6a3c2b8e-6d3f-4b43-9d1e-0c3a5f1e2b10}",
+			"msi.product_code":   "{8D7C2A47-3F0E-4A8E-9A55-2B6C7F1D" + strings.ToUpper(code) + "}",
+			"msi.upgrade_code":   "{6a3c2b8e-6d3f-4b43-9d1e-0c3a5f1e2b10}",
 			"msi.custom_actions": ca, "msi.files": "4",
 		}
 	}
