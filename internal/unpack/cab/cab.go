@@ -469,7 +469,7 @@ func (d *decoder) reset(folder int) {
 }
 
 func (d *decoder) read(p []byte) (int, error) {
-	if d.cur == len(d.out) {
+	for d.cur == len(d.out) { // loops over empty blocks
 		if err := d.block(); err != nil {
 			return 0, err
 		}

@@ -527,6 +527,13 @@ func (d *database) emitCabinets(ctx context.Context, emit unpack.Emit, files map
 			}
 		} else {
 			external = append(external, m.cabinet)
+			if strings.ContainsAny(m.cabinet, `/\:`) || m.cabinet == ".." {
+				// A cabinet sits beside the package: a path here
+				// could only reach somewhere else.
+				d.problem(fmt.Errorf("external cabinet %q: not a plain file name: %w", m.cabinet, unpack.ErrUnsupported))
+				missing = append(missing, m.cabinet)
+				continue
+			}
 			if d.in.Sibling == nil {
 				missing = append(missing, m.cabinet)
 				continue

@@ -502,3 +502,26 @@ func TestCancel(t *testing.T) {
 		t.Errorf("Unpack with failing emit = %v, want %v", err, stop)
 	}
 }
+
+func TestExternalCabinetNames(t *testing.T) {
+	for _, name := range []string{"../evil.cab", `sub\x.cab`, "C:x.cab"} {
+		db := tinyDB(nil)
+		db.tables[3].rows[0][2] = name
+		asked := false
+		in := unpacktest.Input("x.msi", db.build())
+		in.Sibling = func(string) (io.ReaderAt, int64, error) {
+			asked = true
+			return nil, 0, fs.ErrNotExist
+		}
+		_, err := unpacktest.Collect(msi.New(), in)
+		if asked {
+			t.Errorf("%q: Sibling was called", name)
+		}
+		if !errors.Is(err, unpack.ErrUnsupported) || !strings.Contains(err.Error(), "not a plain file name") {
+			t.Errorf("%q: Unpack error = %v", name, err)
+		}
+		if in.Meta["msi.missing_cabinets"] != name {
+			t.Errorf("%q: msi.missing_cabinets = %q", name, in.Meta["msi.missing_cabinets"])
+		}
+	}
+}

@@ -19,9 +19,9 @@ const (
 
 // Bounds on the database streams; real installers are far below them.
 const (
-	maxPoolBytes   = 16 << 20 // _StringPool: 4M strings
-	maxStringBytes = 64 << 20 // _StringData
-	maxTableBytes  = 64 << 20 // one table stream
+	maxPoolBytes   = 8 << 20  // _StringPool: 2M strings
+	maxStringBytes = 32 << 20 // _StringData
+	maxTableBytes  = 32 << 20 // one table stream
 	maxColumns     = 64       // Windows Installer allows 32
 )
 
