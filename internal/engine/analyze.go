@@ -18,45 +18,55 @@ import (
 // analyze runs on a worker: it hashes (when the walker has not), measures
 // entropy and runs the matching analyzers under the per-file time limit. It
 // consumes the worker's reference to n.blob.
+//
+// The work happens on a scratch copy of the file; its results are copied
+// back only when it finished in time, so an analysis that overran can never
+// write into a report that is already being rendered.
 func (w *walker) analyze(ctx context.Context, n *node) {
 	f := n.file
+	actx, cancel := context.WithTimeout(ctx, w.lim.FileTimeout)
+	defer cancel()
+	scratch := *f
+	scratch.Facts = nil
+	var errs []error
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		defer n.blob.release()
 		defer func() {
 			if r := recover(); r != nil {
-				w.addError(f.Path, fmt.Errorf("panic during analysis: %v", r))
+				errs = append(errs, fmt.Errorf("panic during analysis: %v", r))
 			}
 		}()
-		w.analyzeFile(ctx, n)
+		errs = w.analyzeFile(actx, n, &scratch)
 	}()
-	timer := time.NewTimer(w.lim.FileTimeout)
-	defer timer.Stop()
 	select {
 	case <-done:
-	case <-timer.C:
-		// The analysis goroutine keeps the blob until it returns; the
-		// walker moves on.
-		w.limitFinding(f.Path, &limits.Exceeded{Limit: "file-timeout", Value: int64(w.lim.FileTimeout / time.Second), Seen: int64(w.lim.FileTimeout / time.Second)})
-		w.addError(f.Path, fmt.Errorf("analysis did not finish within %s", w.lim.FileTimeout))
-	case <-ctx.Done():
+		f.SHA256, f.Entropy, f.Facts = scratch.SHA256, scratch.Entropy, scratch.Facts
+		for _, err := range errs {
+			w.addError(f.Path, err)
+		}
+	case <-actx.Done():
+		if ctx.Err() == nil {
+			w.limitFinding(f.Path, &limits.Exceeded{Limit: "file-timeout", Value: int64(w.lim.FileTimeout / time.Millisecond), Seen: int64(w.lim.FileTimeout / time.Millisecond)})
+			w.addError(f.Path, fmt.Errorf("analysis did not finish within %s", w.lim.FileTimeout))
+		}
 	}
 	if p := w.cfg.Progress; p != nil {
 		p.Files.Add(1)
 	}
 }
 
-func (w *walker) analyzeFile(ctx context.Context, n *node) {
-	f := n.file
+// analyzeFile fills f (a scratch copy) and returns what went wrong.
+func (w *walker) analyzeFile(ctx context.Context, n *node, f *model.File) []error {
+	var errs []error
 	var h hash.Hash
 	if !n.hashed {
 		h = sha256.New()
 	}
 	ent, err := scan(n.blob.r, n.blob.size, h)
 	if err != nil {
-		w.addError(f.Path, fmt.Errorf("reading: %w", err))
-		return
+		return []error{fmt.Errorf("reading: %w", err)}
 	}
 	f.Entropy = ent
 	if h != nil {
@@ -71,12 +81,13 @@ func (w *walker) analyzeFile(ctx context.Context, n *node) {
 			f.Facts = &model.Facts{}
 		}
 		if err := runAnalyzer(ctx, a, in, f); err != nil {
-			w.addError(f.Path, fmt.Errorf("%s: %w", a.Name(), err))
+			errs = append(errs, fmt.Errorf("%s: %w", a.Name(), err))
 		}
 		if ctx.Err() != nil {
-			return
+			break
 		}
 	}
+	return errs
 }
 
 func runAnalyzer(ctx context.Context, a analyze.Analyzer, in *analyze.Input, f *model.File) (err error) {

@@ -349,29 +349,28 @@ func (w *walker) process(ctx context.Context, n *node) {
 	if u != nil && w.stopped != nil {
 		u = nil
 	}
-	// Analysis runs beside unpacking: the worker holds its own reference.
+	if u != nil {
+		format, names := w.unpack(ctx, n, u, in, f.Path, u.Name(), f.Chain)
+		f.Format = format
+		if len(in.Meta) > 0 {
+			if f.Meta == nil {
+				f.Meta = model.Meta{}
+			}
+			for k, v := range in.Meta {
+				f.Meta[k] = v
+			}
+		}
+		f.Members = len(names)
+		f.Kind = refineKind(f.Kind, format, names)
+	}
+	// Queue analysis only now: from here on the walker no longer writes f,
+	// and analyzers see the refined kind and the container's meta.
 	n.blob.retain()
 	select {
 	case w.jobs <- n:
 	case <-ctx.Done():
 		n.blob.release()
-		return
 	}
-	if u == nil {
-		return
-	}
-	format, names := w.unpack(ctx, n, u, in, f.Path, u.Name(), chainOf(f))
-	f.Format = format
-	if len(in.Meta) > 0 {
-		if f.Meta == nil {
-			f.Meta = model.Meta{}
-		}
-		for k, v := range in.Meta {
-			f.Meta[k] = v
-		}
-	}
-	f.Members = len(names)
-	f.Kind = refineKind(f.Kind, format, names)
 }
 
 func (w *walker) find(in *unpack.Input) (u unpack.Unpacker) {
@@ -391,8 +390,6 @@ func (w *walker) find(in *unpack.Input) (u unpack.Unpacker) {
 	}
 	return nil
 }
-
-func chainOf(f *model.File) []model.Container { return f.Chain }
 
 // stopErr carries a limit already recorded as a finding, so the unpacker's
 // returned error is not recorded a second time.
