@@ -195,7 +195,8 @@ func (a *archive) unpackSolid(ctx context.Context, emit unpack.Emit) error {
 	if err != nil {
 		return errWrap(what, err)
 	}
-	br := bufio.NewReaderSize(errReader{what: what, r: d}, 64<<10)
+	limit := int64(maxSolidFloor) + maxSolidRatio*(a.dataEnd-start)
+	br := bufio.NewReaderSize(&capReader{r: errReader{what: what, r: d}, left: limit, max: limit, what: what}, 64<<10)
 
 	var lb [4]byte
 	if _, err := io.ReadFull(br, lb[:]); err != nil {
@@ -256,7 +257,7 @@ func (a *archive) unpackSolid(ctx context.Context, emit unpack.Emit) error {
 			return err
 		}
 		// Skip what the engine did not read, to reach the next item.
-		if _, err := io.Copy(io.Discard, item); err != nil {
+		if err := drain(ctx, item); err != nil {
 			if firstErr == nil {
 				firstErr = err
 			}
@@ -273,6 +274,51 @@ func (a *archive) unpackSolid(ctx context.Context, emit unpack.Emit) error {
 		return err
 	}
 	return firstErr
+}
+
+// A solid stream may expand to maxSolidFloor plus maxSolidRatio times its
+// compressed size: far above real installers, and it stops a bomb whose
+// skipped items the engine never sees (and so cannot bound) from burning
+// the whole time budget.
+const (
+	maxSolidFloor = 256 << 20
+	maxSolidRatio = 1000
+)
+
+// capReader fails once more than left bytes have come through.
+type capReader struct {
+	r         io.Reader
+	left, max int64
+	what      string
+}
+
+func (c *capReader) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		return 0, fmt.Errorf("%s expands past %d bytes: %w", c.what, c.max, unpack.ErrUnsupported)
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	return n, err
+}
+
+// drain reads r to its end, checking ctx: a solid item can be gigabytes
+// of decompressed data.
+func drain(ctx context.Context, r io.Reader) error {
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n, err := io.CopyN(io.Discard, r, 1<<20)
+		if err == io.EOF || (err == nil && n == 0) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
 }
 
 func hasIcons(rs []*ref) bool {
