@@ -46,6 +46,8 @@ const (
 	maxScript = 16 << 20
 	// maxTriggers bounds the trigger scripts and conditions read.
 	maxTriggers = 1 << 16
+	// maxMetaValue bounds a Meta value built from a list.
+	maxMetaValue = 64 << 10
 	// ScriptletDir is the directory of the synthetic scriptlet members.
 	ScriptletDir = ".rpm-scriptlets/"
 )
@@ -203,12 +205,17 @@ func emitScriptlets(h *header, emit unpack.Emit) error {
 		names, _ := h.strings(t.names, maxScript)
 		flags, _ := h.int32s(t.flags, maxTriggers)
 		index, _ := h.int32s(t.index, maxTriggers)
+		// Conditions by the script they run, in one pass: both lists can
+		// hold 64 Ki entries.
+		condsOf := map[int][]int{}
+		for j, x := range index {
+			if int64(x) < int64(len(bodies)) && j < len(names) {
+				condsOf[int(x)] = append(condsOf[int(x)], j)
+			}
+		}
 		for i, body := range bodies {
 			kind, conds := t.kind, []string(nil)
-			for j, x := range index {
-				if int(x) != i || j >= len(names) {
-					continue
-				}
+			for _, j := range condsOf[i] {
 				conds = append(conds, names[j])
 				if j < len(flags) && kind == t.kind {
 					kind += triggerWhen(flags[j])
@@ -220,7 +227,11 @@ func emitScriptlets(h *header, emit unpack.Emit) error {
 			}
 			meta := map[string]string{}
 			if len(conds) > 0 {
-				meta["rpm.trigger"] = strings.Join(conds, ",")
+				c := strings.Join(conds, ",")
+				if len(c) > maxMetaValue {
+					c = c[:maxMetaValue]
+				}
+				meta["rpm.trigger"] = c
 			}
 			name := kind + "-" + strconv.Itoa(i)
 			if err := emit(scriptMember(name, kind, []string{body}, prog, nil, meta)); err != nil {
@@ -249,7 +260,7 @@ func triggerWhen(flags uint32) string {
 // scriptMember builds the synthetic member of one scriptlet. rpm runs a
 // script without an interpreter tag with /bin/sh.
 func scriptMember(name, kind string, body, prog []string, err error, meta map[string]string) *unpack.Member {
-	text := strings.Join(body, "")
+	text := strings.Join(body, "\n") // one string but in ancient packages
 	interp := strings.Join(prog, " ")
 	if interp == "" && err == nil {
 		interp = "/bin/sh"

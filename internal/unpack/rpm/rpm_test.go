@@ -446,3 +446,21 @@ func TestMaxMembers(t *testing.T) {
 		t.Errorf("got %d members, err %v; want 3 and a limit", len(es), err)
 	}
 }
+
+func TestSourcePackage(t *testing.T) {
+	b := readFixture(t, "hello_src.rpm")
+	in := unpacktest.Input("hello.src.rpm", b)
+	es, err := unpacktest.Collect(rpm.New(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != 1 || es[0].Name != "hello.spec" || es[0].Type != unpack.TypeFile ||
+		!bytes.Contains(es[0].Data, []byte("%post\necho \"post-install $1\"")) {
+		t.Errorf("members = %v", names(es))
+	}
+	want := map[string]string{"rpm.name": "hello", "rpm.version": "1.0", "rpm.release": "1", "rpm.arch": "x86_64",
+		"rpm.vendor": "Vouch Test", "rpm.signed": "false", "rpm.payload_compressor": "gzip"}
+	if diff := cmp.Diff(want, in.Meta); diff != "" {
+		t.Errorf("Meta (-want +got):\n%s", diff)
+	}
+}

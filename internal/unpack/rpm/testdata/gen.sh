@@ -86,6 +86,13 @@ build w9.bzdio hello_bzip2.rpm
 build w9.lzdio hello_lzma.rpm
 build w.ufdio hello_none.rpm # no PAYLOADCOMPRESSOR tag, plain cpio
 
+# The source package: the spec file in a cpio with bare names. The header
+# keeps the expanded spec, so the build root must not be the random $work.
+rpmbuild -bs hello.spec --quiet --define "_topdir $work/top" --define "_buildrootdir /buildroot" --define "_source_payload w9.gzdio" \
+	--define "_buildhost vouch.example" --define "use_source_date_epoch_as_buildtime 1" >/dev/null 2>&1
+cp "$work/top/SRPMS/hello-1.0-1.src.rpm" "$here/hello_src.rpm"
+rm -rf "$work/top"
+
 # A signed copy, with a throw-away key.
 export GNUPGHOME=$work/gnupg
 mkdir -m 700 "$GNUPGHOME"
