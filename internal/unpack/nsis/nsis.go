@@ -95,29 +95,49 @@ func (unpacker) Name() string { return Name }
 // the end of the PE's last section first (where makensis puts it, so an
 // installer costs one read), then every aligned offset of the first 64 MiB.
 func (unpacker) Match(in *unpack.Input) bool {
-	if !bytes.HasPrefix(in.Head, []byte("MZ")) || in.Size < fhAlign+fhSize {
-		return false
-	}
-	if end, ok := peEnd(in.Head); ok {
-		var fh [fhSize]byte
-		off := (end + fhAlign - 1) / fhAlign * fhAlign
-		if off > 0 && off+fhSize <= in.Size {
-			if _, err := in.R.ReadAt(fh[:], off); err == nil && isFirstHeader(fh[:]) {
-				return true
-			}
-		}
+	if _, ok := afterSections(in); ok {
+		return true
 	}
 	_, ok := findFirstHeader(in)
 	return ok
+}
+
+// locate returns the firstheader Unpack reads: the lowest aligned one, the
+// one the NSIS stub itself finds (it reads itself from offset 0 in 512-byte
+// steps), so a decoy appended after the real data cannot stand in for it.
+func locate(in *unpack.Input) (int64, bool) {
+	if off, ok := findFirstHeader(in); ok {
+		return off, true
+	}
+	return afterSections(in)
+}
+
+// afterSections checks the first aligned offset after the PE's sections.
+func afterSections(in *unpack.Input) (int64, bool) {
+	if !bytes.HasPrefix(in.Head, []byte("MZ")) {
+		return 0, false
+	}
+	end, ok := peEnd(in.Head)
+	if !ok {
+		return 0, false
+	}
+	var fh [fhSize]byte
+	off := (end + fhAlign - 1) / fhAlign * fhAlign
+	if off <= 0 || off > in.Size-fhSize {
+		return 0, false
+	}
+	if _, err := in.R.ReadAt(fh[:], off); err != nil || !isFirstHeader(fh[:]) {
+		return 0, false
+	}
+	return off, true
 }
 
 func isFirstHeader(b []byte) bool {
 	return len(b) >= fhSize && binary.LittleEndian.Uint32(b)&^flagsMask == 0 && bytes.Equal(b[4:20], fhSig)
 }
 
-// findFirstHeader returns the lowest aligned firstheader, the one the NSIS
-// stub itself finds (it reads itself from offset 0 in 512-byte steps), so
-// a decoy appended after the real data cannot stand in for it.
+// findFirstHeader returns the lowest aligned firstheader in the first
+// 64 MiB.
 func findFirstHeader(in *unpack.Input) (int64, bool) {
 	if !bytes.HasPrefix(in.Head, []byte("MZ")) || in.Size < fhAlign+fhSize {
 		return 0, false
@@ -182,7 +202,7 @@ type archive struct {
 }
 
 func (u unpacker) Unpack(ctx context.Context, in *unpack.Input, emit unpack.Emit) error {
-	fhOff, ok := findFirstHeader(in)
+	fhOff, ok := locate(in)
 	if !ok {
 		return fmt.Errorf("nsis firstheader not found in %q: %w", in.Path, unpack.ErrCorrupt)
 	}

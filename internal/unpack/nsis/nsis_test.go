@@ -354,6 +354,28 @@ func TestMovedFirstHeader(t *testing.T) {
 	}
 }
 
+// TestDecoyFirstHeader hides an installer's data inside the stub, where
+// the stub's own search (from offset 0) finds it first, and leaves another
+// installer's data after the sections, where makensis would put it. The
+// unpacker must read what the stub would run.
+func TestDecoyFirstHeader(t *testing.T) {
+	base := bytes.Clone(readFile(t, "zlib.exe")) // its data is the decoy
+	hidden := readFile(t, "lzma.exe")
+	fh := bytes.Index(hidden, []byte("NullsoftInst")) - 8
+	copy(base[4096:], hidden[fh:])
+	in := unpacktest.Input("decoy.exe", base)
+	es, err := unpacktest.Collect(nsis.New(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Meta["nsis.compression"] != "lzma" {
+		t.Errorf("read the %s data after the sections, want the lzma data inside the stub", in.Meta["nsis.compression"])
+	}
+	if diff := cmp.Diff(names, memberNames(es)); diff != "" {
+		t.Errorf("names (-want +got):\n%s", diff)
+	}
+}
+
 func TestMatch(t *testing.T) {
 	lz := readFile(t, "lzma.exe")
 	fh := bytes.Index(lz, []byte("NullsoftInst")) - 8
