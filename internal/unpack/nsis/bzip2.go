@@ -114,6 +114,9 @@ func newBzip2Reader(r io.Reader) *bzReader {
 }
 
 func (z *bzReader) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
 	n := 0
 	for n < len(p) {
 		if z.rep > 0 {
