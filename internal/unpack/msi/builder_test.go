@@ -410,6 +410,7 @@ func tinyDB(cab []byte) msiDB {
 					{"RunHelper", 1, "Helper", "Go"},
 					{"Inline", 38, nil, "MsgBox \"hi\""},
 					{"LaunchApp", 18, "fil_TinyApp_exe", "/quiet"},
+					{"RunCmd", 34, "APPDIR", "cmd.exe /c evil"},
 				}},
 		},
 		streams: []cfbStream{

@@ -265,7 +265,8 @@ const (
 
 func (a action) String() string {
 	s := a.name + " (" + a.kind()
-	if a.target != "" && a.typ&0x30 != sourceDirectory {
+	// Inline scripts are emitted as members; their text stays out of meta.
+	if a.target != "" && !a.inlineScript() {
 		t := a.target
 		if len(t) > 200 {
 			t = t[:200] + "…"
@@ -665,21 +666,22 @@ func (d *database) emitBinaryStreams(ctx context.Context, emit unpack.Emit, byBi
 	return nil
 }
 
-// emitScripts emits JScript and VBScript custom actions whose code is the
-// Target text itself (types 37 and 38).
+// inlineScript reports a JScript or VBScript custom action whose code is
+// the Target text itself (types 37 and 38).
+func (a action) inlineScript() bool {
+	k := a.kind()
+	return a.typ&0x30 == sourceDirectory && (k == "jscript" || k == "vbscript")
+}
+
+// emitScripts emits the inline script custom actions.
 func (d *database) emitScripts(ctx context.Context, emit unpack.Emit, actions []action) error {
 	for _, a := range actions {
-		if a.typ&0x30 != sourceDirectory || a.target == "" {
+		if !a.inlineScript() || a.target == "" {
 			continue
 		}
-		ext := ""
-		switch a.kind() {
-		case "jscript":
-			ext = ".js"
-		case "vbscript":
+		ext := ".js"
+		if a.kind() == "vbscript" {
 			ext = ".vbs"
-		default:
-			continue
 		}
 		if err := ctx.Err(); err != nil {
 			return err

@@ -342,6 +342,10 @@ func TestCrafted(t *testing.T) {
 			if got[7].Meta["msi.stream"] != "unreferenced" {
 				t.Errorf("Hidden.bin meta = %v", got[7].Meta)
 			}
+			wantActions := "RunHelper (dll Go, type 1); Inline (vbscript, type 38); LaunchApp (exe /quiet, type 18); RunCmd (exe cmd.exe /c evil, type 34)"
+			if got := meta["msi.custom_actions"]; got != wantActions {
+				t.Errorf("msi.custom_actions = %q, want %q", got, wantActions)
+			}
 			if meta["msi.product_name"] != "Crafted" || meta["msi.product_version"] != "9.9" || meta["msi.manufacturer"] != "Nobody" {
 				t.Errorf("meta = %v", meta)
 			}
