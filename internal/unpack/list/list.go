@@ -7,6 +7,7 @@ import (
 	"github.com/vouch-sec/vouch/internal/unpack/ar"
 	"github.com/vouch-sec/vouch/internal/unpack/cab"
 	"github.com/vouch-sec/vouch/internal/unpack/compress"
+	"github.com/vouch-sec/vouch/internal/unpack/iso"
 	"github.com/vouch-sec/vouch/internal/unpack/msi"
 	"github.com/vouch-sec/vouch/internal/unpack/nsis"
 	"github.com/vouch-sec/vouch/internal/unpack/rpm"
@@ -26,6 +27,7 @@ func All() []unpack.Unpacker {
 		msi.New(), msi.OLE(), // MSI first, then any other OLE compound file
 		zip.New(),
 		sevenzip.New(),
+		iso.New(),
 		compress.Gzip(),
 		compress.XZ(),
 		compress.Bzip2(),
