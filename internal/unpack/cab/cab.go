@@ -140,6 +140,9 @@ type Cabinet struct {
 	// SigOffset/SigSize locate the PKCS#7 blob. Not verified here.
 	Signed             bool
 	SigOffset, SigSize int64
+	// IgnoreChecksums skips the CFDATA checksum test, for salvaging a
+	// damaged cabinet. By default a mismatch is corrupt data.
+	IgnoreChecksums bool
 
 	r           io.ReaderAt
 	size        int64
@@ -163,7 +166,7 @@ func Open(r io.ReaderAt, size int64) (*Cabinet, error) {
 		return nil, corruptf("cab header: %d bytes, need %d", size, headerSize)
 	}
 	var h [headerSize]byte
-	if _, err := r.ReadAt(h[:], 0); err != nil {
+	if err := readFull(r, size, h[:], 0); err != nil {
 		return nil, corruptf("cab header: %v", err)
 	}
 	if string(h[:4]) != "MSCF" {
@@ -545,7 +548,7 @@ func (d *decoder) decodeBlock() error {
 	if err := readFull(c.r, c.size, in, d.dataOff+hl); err != nil {
 		return corruptf("CFDATA %d at %d: %v", d.next, d.dataOff, err)
 	}
-	if sum != 0 {
+	if sum != 0 && !c.IgnoreChecksums {
 		if got := checksum(hdr[4:8], checksum(in, 0)); got != sum {
 			return corruptf("CFDATA %d: checksum %08x, header says %08x", d.next, got, sum)
 		}

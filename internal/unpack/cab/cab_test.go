@@ -180,6 +180,36 @@ func TestOpenErrorsAreTyped(t *testing.T) {
 	}
 }
 
+func TestIgnoreChecksums(t *testing.T) {
+	b, err := os.ReadFile("testdata/badsum.cab")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := cab.Open(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.IgnoreChecksums = true
+	var got []string
+	err = c.Walk(context.Background(), func(f *cab.File, open func() (io.ReadCloser, error)) error {
+		rc, err := open()
+		if err != nil {
+			return err
+		}
+		defer rc.Close()
+		data, err := io.ReadAll(rc)
+		got = append(got, string(data))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// gen.sh flipped the "h" of hello.
+	if diff := cmp.Diff([]string{"jello cab\n", "nested\n", "café\n"}, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
 func TestModTimeAndMeta(t *testing.T) {
 	b, err := os.ReadFile("testdata/none.cab")
 	if err != nil {

@@ -161,7 +161,7 @@ func (c *compound) kind() string {
 // readStream returns the whole stream, refusing one larger than max.
 func (c *compound) readStream(s *stream, max int64) ([]byte, error) {
 	if s.f.Size > max {
-		return nil, fmt.Errorf("stream %q: %d bytes, more than %d", s.name, s.f.Size, max)
+		return nil, fmt.Errorf("stream %q: %d bytes, more than the %d vouch reads: %w", s.name, s.f.Size, max, unpack.ErrUnsupported)
 	}
 	if s.f.Size > c.size {
 		return nil, fmt.Errorf("stream %q: %d bytes in a %d-byte file: %w", s.name, s.f.Size, c.size, unpack.ErrCorrupt)

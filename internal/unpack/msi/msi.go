@@ -543,7 +543,7 @@ func (d *database) emitCabinets(ctx context.Context, emit unpack.Emit, files map
 			r, size, err = d.in.Sibling(m.cabinet)
 			if err != nil {
 				if !errors.Is(err, fs.ErrNotExist) {
-					d.problem(fmt.Errorf("external cabinet %q: %w", m.cabinet, err))
+					d.problem(fmt.Errorf("external cabinet %q: %v: %w", m.cabinet, err, unpack.ErrUnsupported))
 				}
 				missing = append(missing, m.cabinet)
 				continue
