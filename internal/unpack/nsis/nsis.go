@@ -32,17 +32,32 @@
 // # Security
 //
 // The firstheader is looked for only at 512-byte aligned offsets in the first
-// 64 MiB. The archive length is checked against the input size, the header
+// 64 MiB (Match reads one offset for a makensis installer, but up to 64 MiB
+// of a PE that is not one); Unpack takes the lowest, the one the stub runs.
+// The archive length is checked against the input size, the header
 // length is capped at 64 MiB before anything is allocated and must be met
 // exactly, and every block table entry, string offset and instruction count
 // is checked against the header before use. Strings are decoded up to 8 Ki
-// characters and never expanded recursively. Data block lengths are checked
+// characters, 16 Mi characters for all names, and never expanded
+// recursively; the names found stop at the member bound. Data block lengths are checked
 // against the data that is there (non-solid) or streamed, never allocated
 // (solid); only a block shared by several File instructions in a solid
-// stream is held in memory, up to 32 MiB. LZMA dictionaries are capped at
+// stream is held in memory, up to 32 MiB, and a solid stream may expand to
+// 256 MiB plus 1000 times its compressed size. LZMA dictionaries are capped at
 // 128 MiB; bzip2 blocks are bounded by the 900 kB block size. Every loop
 // advances by at least one instruction or four bytes of data and stops at
-// the end of the header, the data, or the first error.
+// the end of the header, the data, or the first error; skipping through a
+// solid stream checks the context every MiB.
+//
+// # Limits
+//
+// NSIS's inflate ignores the NLEN check word of stored deflate blocks; Go's
+// does not, so a block with a wrong NLEN (never written by makensis) fails
+// to open here while the installer would still run. LZMA with the x86 BCJ
+// filter flag (only the 7-Zip installer used it) is ErrUnsupported. The
+// opcode numbers are those of official NSIS 2.26+ and 3; in forks that
+// renumber the later ones (the "Park" Unicode NSIS 2) the uninstaller comes
+// out as unnamed "[data]/<offset>" blocks.
 package nsis
 
 import (
