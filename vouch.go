@@ -14,7 +14,13 @@ package vouch
 
 import (
 	"context"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"os"
 
+	"github.com/vouch-sec/vouch/internal/analyze"
 	"github.com/vouch-sec/vouch/internal/analyze/list"
 	detectlist "github.com/vouch-sec/vouch/internal/detect/list"
 	"github.com/vouch-sec/vouch/internal/engine"
@@ -56,6 +62,10 @@ type Options struct {
 	Limits   Limits
 	Workers  int       // 0: one per CPU
 	Progress *Progress // optional, updated while running
+	// TrustRoots are PEM files of extra roots for signature chains, on top
+	// of the system's (or instead of them, with NoSystemRoots).
+	TrustRoots    []string
+	NoSystemRoots bool
 }
 
 // Inspect analyses target, a file or directory on the host, and returns the
@@ -65,13 +75,55 @@ func Inspect(ctx context.Context, target string, o Options) (*Report, error) {
 	if o.Limits == (Limits{}) {
 		o.Limits = DefaultLimits()
 	}
+	acfg := analyze.Config{NoSystemRoots: o.NoSystemRoots}
+	for _, p := range o.TrustRoots {
+		certs, err := readPEMCerts(p)
+		if err != nil {
+			return nil, &UsageError{Err: fmt.Errorf("--trust-root %q: %w", p, err)}
+		}
+		acfg.TrustRoots = append(acfg.TrustRoots, certs...)
+	}
 	return engine.Inspect(ctx, target, engine.Config{
 		Limits:    o.Limits,
 		Workers:   o.Workers,
 		Unpackers: unpacklist.All(),
-		Analyzers: list.All(),
+		Analyzers: list.All(acfg),
 		Detectors: detectlist.All(),
 		Tool:      model.Tool{Name: "vouch", Version: Version},
 		Progress:  o.Progress,
 	})
+}
+
+// UsageError is a bad option (exit code 2), as opposed to a bad target.
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// readPEMCerts reads every certificate of a PEM file.
+func readPEMCerts(path string) ([]*x509.Certificate, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []*x509.Certificate
+	for {
+		var blk *pem.Block
+		blk, b = pem.Decode(b)
+		if blk == nil {
+			break
+		}
+		if blk.Type != "CERTIFICATE" {
+			continue
+		}
+		c, err := x509.ParseCertificate(blk.Bytes)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no PEM certificates in file")
+	}
+	return out, nil
 }

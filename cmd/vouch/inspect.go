@@ -27,6 +27,8 @@ type inspectOptions struct {
 	progress string
 	workers  int
 	limits   limitFlags
+	trust    []string
+	noSystem bool
 }
 
 type limitFlags struct {
@@ -49,6 +51,8 @@ func (o *inspectOptions) addFlags(cmd *cobra.Command) {
 	f.StringVar(&o.color, "color", "auto", "colour terminal output: auto, always, never")
 	f.StringVar(&o.progress, "progress", "auto", "progress bar on stderr: auto (only on a terminal), always, never")
 	f.IntVarP(&o.workers, "workers", "j", 0, "analysis workers (default: one per CPU)")
+	f.StringArrayVar(&o.trust, "trust-root", nil, "PEM file of extra root certificates for signature chains (repeatable)")
+	f.BoolVar(&o.noSystem, "no-system-roots", false, "trust only --trust-root certificates, not the system's")
 	d := vouch.DefaultLimits()
 	l := &o.limits
 	f.IntVar(&l.maxDepth, "max-depth", d.MaxDepth, "limit: containers nested deeper than this are not unpacked")
@@ -114,7 +118,9 @@ func (o *inspectOptions) run(ctx context.Context, target string) error {
 
 	prog := &vouch.Progress{}
 	stopBar := startProgress(o.progress, prog)
-	rep, err := vouch.Inspect(ctx, target, vouch.Options{Limits: lim, Workers: o.workers, Progress: prog})
+	rep, err := vouch.Inspect(ctx, target, vouch.Options{
+		Limits: lim, Workers: o.workers, Progress: prog, TrustRoots: o.trust, NoSystemRoots: o.noSystem,
+	})
 	stopBar()
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ package analyze
 
 import (
 	"context"
+	"crypto/x509"
 	"io"
 
 	"github.com/vouch-sec/vouch/internal/model"
@@ -36,4 +37,12 @@ type Analyzer interface {
 	// Analyze sets the analyzer's own field of f.Facts (f.Facts is never
 	// nil). An error is recorded for the file; facts set before it stay.
 	Analyze(ctx context.Context, in *Input, f *model.File) error
+}
+
+// Config is what analyzers may be configured with.
+type Config struct {
+	// TrustRoots are extra roots for signature chains (--trust-root), on
+	// top of the system's unless NoSystemRoots is set.
+	TrustRoots    []*x509.Certificate
+	NoSystemRoots bool
 }

@@ -32,7 +32,7 @@ func config() engine.Config {
 	return engine.Config{
 		Limits:    limits.Default(),
 		Unpackers: unpacklist.All(),
-		Analyzers: analyzelist.All(),
+		Analyzers: analyzelist.All(analyze.Config{}),
 		Detectors: detectlist.All(),
 		Tool:      model.Tool{Name: "vouch", Version: "test"},
 	}

@@ -99,8 +99,12 @@ type Meta map[string]string
 
 // Facts are the results of per-kind analyzers. Each analyzer owns one field.
 type Facts struct {
-	// Script is set for script kinds.
-	Script *ScriptFacts `json:"script,omitempty"`
+	Script    *ScriptFacts    `json:"script,omitempty"`
+	PE        *PEFacts        `json:"pe,omitempty"`
+	ELF       *ELFFacts       `json:"elf,omitempty"`
+	MachO     *MachOFacts     `json:"macho,omitempty"`
+	Signature *SignatureFacts `json:"signature,omitempty"` // Authenticode: PE, MSI, CAB
+	Image     *ImageFacts     `json:"image,omitempty"`
 }
 
 // ScriptFacts are facts about a script file.

@@ -8,7 +8,7 @@ import (
 )
 
 // All returns every analyzer; each file is given to all that match it.
-func All() []analyze.Analyzer {
+func All(cfg analyze.Config) []analyze.Analyzer {
 	return []analyze.Analyzer{
 		script.New(),
 	}

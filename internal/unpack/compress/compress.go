@@ -14,10 +14,14 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
-	"github.com/ulikunitz/xz"
+	"github.com/xi2/xz"
 
 	"github.com/vouch-sec/vouch/internal/unpack"
 )
+
+// MaxXZDict is the largest LZMA2 dictionary an xz stream may demand; xz -9
+// uses 64 MiB.
+const MaxXZDict = 128 << 20
 
 type layer struct {
 	name  string
@@ -47,8 +51,9 @@ func XZ() unpack.Unpacker {
 		name: "xz", magic: []byte{0xfd, '7', 'z', 'X', 'Z', 0x00},
 		exts: map[string]string{".xz": "", ".txz": ".tar"},
 		open: func(r io.Reader) (io.ReadCloser, string, error) {
-			// Bound the dictionary so a header cannot demand gigabytes.
-			x, err := xz.ReaderConfig{DictCap: 256 << 20}.NewReader(r)
+			// xi2/xz enforces dictMax as a real cap (ulikunitz/xz's DictCap
+			// is a minimum: a 64-byte stream could reserve 4 GiB).
+			x, err := xz.NewReader(r, MaxXZDict)
 			if err != nil {
 				return nil, "", err
 			}

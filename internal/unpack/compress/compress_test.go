@@ -1,9 +1,12 @@
 package compress_test
 
 import (
+	"encoding/binary"
 	"errors"
+	"hash/crc32"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/vouch-sec/vouch/internal/unpack"
@@ -69,5 +72,32 @@ func TestTruncatedXZ(t *testing.T) {
 	_, err := unpacktest.Collect(compress.XZ(), unpacktest.Input("t.xz", b))
 	if !errors.Is(err, unpack.ErrCorrupt) {
 		t.Errorf("err = %v, want ErrCorrupt", err)
+	}
+}
+
+// TestXZDictionaryIsCapped patches a real xz stream to declare a 4 GiB
+// LZMA2 dictionary. Reading it must fail at once rather than reserve it.
+func TestXZDictionaryIsCapped(t *testing.T) {
+	b, _ := os.ReadFile("testdata/plain.txt.xz")
+	b = append([]byte(nil), b...)
+	// Stream header is 12 bytes; the block header follows: size byte,
+	// flags, filter id 0x21 (LZMA2), props size 1, dictionary byte.
+	hdr := 12
+	size := (int(b[hdr]) + 1) * 4
+	if b[hdr+2] != 0x21 {
+		t.Fatalf("fixture has no LZMA2 filter at the expected place")
+	}
+	b[hdr+4] = 40 // 4 GiB - 1
+	crc := crc32.ChecksumIEEE(b[hdr : hdr+size-4])
+	binary.LittleEndian.PutUint32(b[hdr+size-4:], crc)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	es, err := unpacktest.Collect(compress.XZ(), unpacktest.Input("big-dict.xz", b))
+	runtime.ReadMemStats(&after)
+	if err == nil && (len(es) == 0 || es[0].Err == nil) {
+		t.Errorf("a 4 GiB dictionary must be refused")
+	}
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 256<<20 {
+		t.Errorf("allocated %d MiB for a refused stream", grew>>20)
 	}
 }

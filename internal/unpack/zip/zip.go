@@ -13,9 +13,10 @@ import (
 	"io/fs"
 
 	"github.com/klauspost/compress/zstd"
-	"github.com/ulikunitz/xz"
+	"github.com/xi2/xz"
 
 	"github.com/vouch-sec/vouch/internal/unpack"
+	"github.com/vouch-sec/vouch/internal/unpack/compress"
 )
 
 // Name is the format name.
@@ -66,7 +67,7 @@ func (unpacker) Unpack(ctx context.Context, in *unpack.Input, emit unpack.Emit) 
 		return d.IOReadCloser()
 	})
 	zr.RegisterDecompressor(methodXZ, func(r io.Reader) io.ReadCloser {
-		x, err := xz.NewReader(r)
+		x, err := xz.NewReader(r, compress.MaxXZDict)
 		if err != nil {
 			return errReadCloser{err}
 		}
