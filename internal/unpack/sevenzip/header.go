@@ -100,6 +100,7 @@ type fileEntry struct {
 	attr        uint32
 	// Filled in by layout for files with data.
 	folder int
+	pos    int // index among the folder's files with data
 	size   uint64
 	crc    uint32
 	hasCRC bool

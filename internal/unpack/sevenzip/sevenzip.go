@@ -21,7 +21,9 @@
 //     their own members' Open.
 //   - Members are read in archive order through one cursor, so a solid block
 //     is decompressed once, not once per member, and at most one folder
-//     decoder is alive at a time.
+//     decoder is alive at a time. What the cursor decodes only to skip it
+//     (members the engine did not read) is bounded by 200 times the
+//     archive size (at least 64 MiB) and stops when ctx is done.
 //   - The package registers its own LZMA2 (dictionary clamped to the stream
 //     size) and zstd (single-threaded, bounded window) decoders with the
 //     library, process-wide.
@@ -74,6 +76,7 @@ func (unpacker) Match(in *unpack.Input) bool { return bytes.HasPrefix(in.Head, m
 type archive struct {
 	h          *header
 	folderErrs []error // per folder: why it cannot be decoded, or nil
+	members    [][]int // per folder: indices of its files with data
 	encrypted  bool
 	solid      bool
 }
@@ -105,7 +108,7 @@ func (unpacker) Unpack(ctx context.Context, in *unpack.Input, emit unpack.Emit) 
 	if len(z.File) != len(a.h.files) {
 		return fmt.Errorf("sevenzip.NewReader(%q): %d files, header has %d: %w", in.Path, len(z.File), len(a.h.files), unpack.ErrCorrupt)
 	}
-	var cur cursor
+	cur := &cursor{ctx: ctx, files: z.File, entries: a.h.files, members: a.members, budget: drainBudget(in.Size)}
 	for i := range a.h.files {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -141,7 +144,7 @@ func (unpacker) Unpack(ctx context.Context, in *unpack.Input, emit unpack.Emit) 
 				if ferr != nil {
 					return nil, fmt.Errorf("7z member %q: %w", fe.name, ferr)
 				}
-				return cur.open(lf, fe)
+				return cur.open(i)
 			}
 			if m.Type == unpack.TypeSymlink {
 				m.LinkTarget = readLink(m.Open)
@@ -241,6 +244,13 @@ func readArchive(in *unpack.Input) (*archive, error) {
 		return nil, headerErr(in, err)
 	}
 	if si := a.h.si; si != nil {
+		a.members = make([][]int, len(si.folders))
+		for i := range a.h.files {
+			if fe := &a.h.files[i]; !fe.emptyStream {
+				fe.pos = len(a.members[fe.folder])
+				a.members[fe.folder] = append(a.members[fe.folder], i)
+			}
+		}
 		a.folderErrs = si.checkFolders(off)
 		for i := range si.folders {
 			f := &si.folders[i]
@@ -305,34 +315,110 @@ func recoverAs(err *error, call string) {
 	}
 }
 
-// cursor hands out member readers in archive order. The library keeps a
-// decoder per solid folder in a pool when a member is closed before the
-// folder's end, and finds it again for the next member; the cursor makes
-// sure that hand-over happens (even if the engine skipped members) and that
-// a folder's decoder is dropped, not pooled, once the walk moves on.
+// cursor hands out member readers in archive order. In a solid folder the
+// library can only reach a member by decoding everything before it: given
+// a member to open, it takes a decoder left in its pool at a lower offset,
+// or starts a new one, and silently decodes up to the member. The cursor
+// keeps that work visible and bounded: it walks the folder itself, member
+// by member, decoding (draining) what the engine skipped or left unread,
+// checks ctx, and charges every drained byte to a budget. Handing the
+// library each member at exactly the offset of the pooled decoder means the
+// library never seeks on its own, and at most one decoder is alive.
 type cursor struct {
-	rc     io.ReadCloser
+	ctx     context.Context
+	files   []*bsz.File
+	entries []fileEntry
+	members [][]int // per folder: indices of its files with data, in order
+	budget  int64   // bytes that may still be drained
+
+	rc     io.ReadCloser // library reader of members[folder][pos]
 	folder int
+	pos    int
+	used   bool // rc was handed out and may have been read
 }
 
-func (c *cursor) open(f *bsz.File, fe *fileEntry) (rc io.ReadCloser, err error) {
+// drainBudget is how much skipped data one archive may make us decode: the
+// engine's default expansion ratio over the archive, at least 64 MiB.
+func drainBudget(size int64) int64 {
+	const ratio, floor = 200, 64 << 20
+	if size > (1<<62)/ratio {
+		return 1 << 62
+	}
+	return max(size*ratio, floor)
+}
+
+func (c *cursor) open(t int) (rc io.ReadCloser, err error) {
 	defer recoverAs(&err, "sevenzip.File.Open")
-	if c.rc != nil {
-		if c.folder == fe.folder {
-			_ = c.rc.Close()
-		}
+	fe := &c.entries[t]
+	list := c.members[fe.folder]
+	target := fe.pos
+	switch {
+	case c.rc != nil && c.folder != fe.folder:
+		// Leaving a folder: drop its decoder without pooling it.
+		c.rc = nil
+	case c.rc != nil && (c.pos > target || c.pos == target && c.used):
+		// Going back (the engine opened a member twice): start over.
 		c.rc = nil
 	}
-	lrc, err := f.Open()
-	if err != nil {
-		return nil, fmt.Errorf("7z member %q: %v: %w", fe.name, err, libErrKind(err))
+	if c.rc == nil {
+		if err := c.libOpen(fe.folder, 0); err != nil {
+			return nil, err
+		}
 	}
-	c.rc, c.folder = lrc, fe.folder
-	r := &memberReader{r: lrc, fe: fe}
+	for c.pos < target {
+		skipped := &c.entries[list[c.pos]]
+		n, err := c.drain()
+		c.budget -= n
+		if err != nil {
+			c.rc = nil
+			return nil, fmt.Errorf("7z member %q: decoding %q before it: %w", fe.name, skipped.name, err)
+		}
+		// At the member's end the library pools the decoder at exactly
+		// the next member's offset, where libOpen finds it.
+		_ = c.rc.Close()
+		if err := c.libOpen(fe.folder, c.pos+1); err != nil {
+			return nil, err
+		}
+	}
+	c.used = true
+	r := &memberReader{r: c.rc, fe: fe}
 	if fe.hasCRC {
 		r.h = crc32.NewIEEE()
 	}
 	return r, nil
+}
+
+func (c *cursor) libOpen(folder, pos int) error {
+	i := c.members[folder][pos]
+	c.rc = nil
+	rc, err := c.files[i].Open()
+	if err != nil {
+		return fmt.Errorf("7z member %q: %v: %w", c.entries[i].name, err, libErrKind(err))
+	}
+	c.rc, c.folder, c.pos, c.used = rc, folder, pos, false
+	return nil
+}
+
+// drain reads the current member to its end, within the budget.
+func (c *cursor) drain() (int64, error) {
+	buf := make([]byte, 64<<10)
+	var n int64
+	for {
+		if err := c.ctx.Err(); err != nil {
+			return n, err
+		}
+		if n >= c.budget {
+			return n, fmt.Errorf("skipping over %d decoded bytes of a solid block: %w", c.budget, unpack.ErrUnsupported)
+		}
+		k, err := c.rc.Read(buf[:min(int64(len(buf)), c.budget-n)])
+		n += int64(k)
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, fmt.Errorf("%v: %w", err, libErrKind(err))
+		}
+	}
 }
 
 // memberReader reads one member, checks its CRC at the end, and leaves

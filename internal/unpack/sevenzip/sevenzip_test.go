@@ -429,3 +429,55 @@ func TestMatch(t *testing.T) {
 		t.Error("Match(empty.7z) = false")
 	}
 }
+
+// TestSkipBudget: reaching a member of a solid folder means decoding the
+// members before it. When the engine skipped a 70 MiB member of an 11 KB
+// archive, that decoding is over the budget and the next member fails
+// (ErrUnsupported) instead of silently expanding a bomb; when the engine
+// read it, nothing needs skipping.
+func TestSkipBudget(t *testing.T) {
+	data := fixture(t, "bomb.7z")
+	for _, readFirst := range []bool{false, true} {
+		t.Run(fmt.Sprintf("readFirst=%v", readFirst), func(t *testing.T) {
+			var firstLen int64
+			var second []byte
+			var secondErr error
+			err := sevenzip.New().Unpack(context.Background(), unpacktest.Input("bomb.7z", data), func(m *unpack.Member) error {
+				if m.Name == "a.bin" && !readFirst {
+					return nil
+				}
+				rc, err := m.Open()
+				if err != nil {
+					secondErr = err
+					return nil
+				}
+				defer rc.Close()
+				if m.Name == "a.bin" {
+					firstLen, err = io.Copy(io.Discard, rc)
+					return err
+				}
+				second, secondErr = io.ReadAll(rc)
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if readFirst {
+				if firstLen != 70<<20 || secondErr != nil || string(second) != "after\n" {
+					t.Errorf("a.bin %d bytes, b.txt %q, %v; want 70 MiB, \"after\\n\", nil", firstLen, second, secondErr)
+				}
+			} else if !errors.Is(secondErr, unpack.ErrUnsupported) || !strings.Contains(secondErr.Error(), "solid block") {
+				t.Errorf("b.txt after skipping a.bin: error %v, want the skip budget (ErrUnsupported)", secondErr)
+			}
+		})
+	}
+}
+
+func TestCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := sevenzip.New().Unpack(ctx, unpacktest.Input("solid.7z", fixture(t, "solid.7z")), func(*unpack.Member) error { return nil })
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Unpack error = %v, want context.Canceled", err)
+	}
+}

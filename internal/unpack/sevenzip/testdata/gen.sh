@@ -48,6 +48,15 @@ rm -f "$out/bcj.7z" "$out/bcj2.7z"
 7z a -bd -bso0 -bsp0 -m0=BCJ2 -m1=LZMA -m2=LZMA -m3=LZMA -mb0:1 -mb0s1:2 -mb0s2:3 "$out/bcj2.7z" hello.exe
 popd >/dev/null
 
+# A solid folder whose first member is 70 MiB of zeros: reaching the
+# second member without reading the first means decoding 70 MiB.
+mkdir "$work/bomb"
+head -c 70M /dev/zero >"$work/bomb/a.bin"
+printf 'after\n' >"$work/bomb/b.txt"
+touch -d 2024-01-02T03:04:05Z "$work/bomb/a.bin" "$work/bomb/b.txt"
+rm -f bomb.7z
+(cd "$work/bomb" && 7z a -bd -bso0 -bsp0 -m0=LZMA2 -ms=on "$out/bomb.7z" a.bin b.txt)
+
 # An empty archive is just the 32-byte signature header.
 mkdir "$work/empty"
 rm -f empty.7z
