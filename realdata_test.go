@@ -2,25 +2,12 @@ package vouch_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/vouch-sec/vouch"
+	"github.com/vouch-sec/vouch/internal/testutil/realdata"
 )
-
-// realDir is where scripts/fetch-real-data.sh caches real releases.
-func realDir() string {
-	if d := os.Getenv("VOUCH_TESTDATA"); d != "" {
-		return d
-	}
-	if d := os.Getenv("XDG_CACHE_HOME"); d != "" {
-		return filepath.Join(d, "vouch-testdata")
-	}
-	home, _ := os.UserHomeDir()
-	return filepath.Join(home, ".cache", "vouch-testdata")
-}
 
 // TestRealReleases inspects real packages: they must unpack without errors,
 // list the files we know are inside with the right kinds, and raise nothing
@@ -49,7 +36,7 @@ func TestRealReleases(t *testing.T) {
 		{"liblzma5_5.4.1-1+deb12u1_amd64.deb", "deb", map[string]string{
 			"liblzma5_5.4.1-1+deb12u1_amd64.deb!/data.tar.xz!/lib/x86_64-linux-gnu/liblzma.so.5.4.1": "elf",
 			"liblzma5_5.4.1-1+deb12u1_amd64.deb!/data.tar.xz!/lib/x86_64-linux-gnu/liblzma.so.5":     "link",
-			"liblzma5_5.4.1-1+deb12u1_amd64.deb!/control.tar.xz!/control":                             "text",
+			"liblzma5_5.4.1-1+deb12u1_amd64.deb!/control.tar.xz!/control":                            "text",
 		}, map[string]string{"deb.package": "liblzma5", "deb.version": "5.4.1-1+deb12u1"}},
 		{"curl_7.88.1-10+deb12u15_amd64.deb", "deb", map[string]string{
 			"curl_7.88.1-10+deb12u15_amd64.deb!/data.tar.xz!/usr/bin/curl": "elf",
@@ -63,10 +50,7 @@ func TestRealReleases(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
-			p := filepath.Join(realDir(), tc.file)
-			if _, err := os.Stat(p); err != nil {
-				t.Skipf("%s not fetched (run scripts/fetch-real-data.sh)", tc.file)
-			}
+			p := realdata.Path(t, tc.file)
 			rep, err := vouch.Inspect(context.Background(), p, vouch.Options{})
 			if err != nil {
 				t.Fatal(err)
