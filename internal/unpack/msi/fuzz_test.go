@@ -19,6 +19,17 @@ func FuzzUnpack(f *testing.F) {
 		}
 		f.Add(b)
 	}
+	// Hand-built databases reach layouts the tools do not write: 3-byte
+	// string ids, inline scripts, unreferenced streams.
+	cab, err := os.ReadFile("testdata/tinyapp-ext.cab")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, long := range []bool{false, true} {
+		db := tinyDB(cab)
+		db.longRefs = long
+		f.Add(db.build())
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		unpacktest.Fuzz(t, msi.New(), b)
 		unpacktest.Fuzz(t, msi.OLE(), b)

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the MSI fixtures of this directory and the bundled sample
 # installers in /examples (TinyApp-1.0.0.msi, TinyApp-1.0.1.msi).
-# Needs the Debian packages: gcc-mingw-w64-x86-64, wixl, msitools (msibuild,
-# msiinfo), gcab, osslsigncode, openssl.
+# Needs the Debian packages: gcc-mingw-w64-x86-64, wixl, msitools (msibuild),
+# gcab, osslsigncode, openssl.
 #
 # Everything built here is inert: the programs only return 0. The signing
 # key and CA are made fresh on every run in a temporary directory: they are
@@ -16,7 +16,8 @@ trap 'rm -rf "$work"' EXIT
 examples=../../../../examples
 mkdir -p payload/1.0.0 payload/1.0.1 "$examples"
 
-cc() { x86_64-w64-mingw32-gcc -Os -s -nostdlib -Wl,--no-insert-timestamp "$@"; }
+# No timestamp, and no image base derived from the (temporary) output path.
+cc() { x86_64-w64-mingw32-gcc -Os -s -nostdlib -Wl,--no-insert-timestamp -Wl,--disable-auto-image-base "$@"; }
 
 # --- Payload -----------------------------------------------------------------
 # ffmpeg.dll stands in for the codec DLL of the 3CX installer; 1.0.1 gains an
