@@ -13,6 +13,7 @@ import (
 	"github.com/vouch-sec/vouch/internal/unpack/rpm"
 	"github.com/vouch-sec/vouch/internal/unpack/sevenzip"
 	"github.com/vouch-sec/vouch/internal/unpack/tar"
+	"github.com/vouch-sec/vouch/internal/unpack/xar"
 	"github.com/vouch-sec/vouch/internal/unpack/zip"
 )
 
@@ -28,6 +29,7 @@ func All() []unpack.Unpacker {
 		zip.New(),
 		sevenzip.New(),
 		iso.New(),
+		xar.New(),
 		compress.Gzip(),
 		compress.XZ(),
 		compress.Bzip2(),
