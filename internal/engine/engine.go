@@ -333,6 +333,16 @@ func (w *walker) process(ctx context.Context, n *node) {
 	if strings.HasPrefix(string(n.head), "Cr24") {
 		f.Kind = "crx"
 	}
+	// Text an unpacker knows is run by an interpreter (rpm scriptlets) is
+	// a script of that interpreter's language.
+	if f.Kind == identify.Text {
+		for k, v := range f.Meta {
+			if strings.HasSuffix(k, ".interpreter") && v != "" {
+				f.Kind = identify.Interpreter(v)
+				break
+			}
+		}
+	}
 	w.addFile(f)
 	in := &unpack.Input{
 		Path: f.Path, R: n.blob.r, Size: n.blob.size, Head: n.head,

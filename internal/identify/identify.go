@@ -300,15 +300,22 @@ func shebang(h []byte) string {
 	if len(f) == 0 {
 		return Shell
 	}
-	prog := path.Base(f[0])
-	if prog == "env" {
+	prog := f[0]
+	if path.Base(prog) == "env" {
 		for _, a := range f[1:] {
 			if !strings.HasPrefix(a, "-") {
-				prog = path.Base(a)
+				prog = a
 				break
 			}
 		}
 	}
+	return Interpreter(prog)
+}
+
+// Interpreter names the script kind run by an interpreter program, as in a
+// #! line or an rpm scriptlet's interpreter tag ("/bin/sh", "python3").
+func Interpreter(prog string) string {
+	prog = path.Base(strings.TrimSpace(prog))
 	switch {
 	case prog == "node" || prog == "deno" || prog == "bun" || prog == "ts-node":
 		return JS
@@ -320,6 +327,8 @@ func shebang(h []byte) string {
 		return Perl
 	case strings.HasPrefix(prog, "ruby"):
 		return Ruby
+	case prog == "lua" || prog == "<lua>":
+		return "script/lua"
 	}
 	return Shell
 }

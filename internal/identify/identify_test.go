@@ -95,3 +95,14 @@ func FuzzIdentify(f *testing.F) {
 		identify.Identify(b, int64(len(b)), name)
 	})
 }
+
+func TestInterpreter(t *testing.T) {
+	for prog, want := range map[string]string{
+		"/bin/sh": identify.Shell, "/usr/bin/bash": identify.Shell, "/usr/bin/python3": identify.Python,
+		"<lua>": "script/lua", "/usr/bin/perl": identify.Perl, "node": identify.JS,
+	} {
+		if got := identify.Interpreter(prog); got != want {
+			t.Errorf("Interpreter(%q) = %q, want %q", prog, got, want)
+		}
+	}
+}
