@@ -81,32 +81,49 @@ type GoBuild struct {
 // MachOFacts are facts about a Mach-O file or each slice of a fat file
 // (analyze/macho).
 type MachOFacts struct {
+	Fat    bool         `json:"fat,omitempty"`
 	Slices []MachOSlice `json:"slices"`
+	// Overlay is data after the end of the last slice of a fat file: no
+	// slice, and so no code signature, covers it.
+	Overlay *Region `json:"overlay,omitempty"`
 }
 
-// MachOSlice is one architecture of a Mach-O file.
+// MachOSlice is one architecture of a Mach-O file. Offsets inside a slice
+// (sections, signature) are relative to the slice, as Mach-O records them.
 type MachOSlice struct {
-	CPU          string         `json:"cpu"`
+	CPU          string         `json:"cpu"`    // "x86_64", "arm64", "arm64e", "i386", …
 	Offset       int64          `json:"offset"` // of the slice in a fat file
 	Size         int64          `json:"size"`
 	Type         string         `json:"type"` // "execute", "dylib", "bundle", …
+	UUID         string         `json:"uuid,omitempty"`
 	LoadCommands int            `json:"load_commands"`
-	Dylibs       []string       `json:"dylibs,omitempty"`
-	Imports      []string       `json:"imports,omitempty"`
-	InitFuncs    int            `json:"init_funcs"` // __mod_init_func pointers + __init_offsets entries
+	Dylibs       []string       `json:"dylibs,omitempty"`  // LC_LOAD_DYLIB and friends, in load order
+	Imports      []string       `json:"imports,omitempty"` // undefined symbols, sorted
+	InitFuncs    int            `json:"init_funcs"`        // __mod_init_func pointers + __init_offsets entries + LC_ROUTINES
 	Sections     []Section      `json:"sections,omitempty"`
 	CodeSign     *MachOCodeSign `json:"code_signature,omitempty"`
+	Error        string         `json:"error,omitempty"` // parsing stopped early; the facts above are partial
 }
 
-// MachOCodeSign is a slice's code signature.
+// MachOCodeSign is a slice's code signature (LC_CODE_SIGNATURE).
 type MachOCodeSign struct {
-	AdHoc         bool   `json:"ad_hoc"`
-	TeamID        string `json:"team_id,omitempty"`
-	Identifier    string `json:"identifier,omitempty"`
-	Signer        string `json:"signer,omitempty"` // leaf certificate subject when CMS-signed
-	HashType      string `json:"hash_type"`
-	Pages         int    `json:"pages"`
-	BadPages      int    `json:"bad_pages"`      // page hashes that do not match the file
-	TrailingBytes int64  `json:"trailing_bytes"` // data after the signature blob, inside the slice
-	Error         string `json:"error,omitempty"`
+	Offset          int64    `json:"offset"` // LC_CODE_SIGNATURE dataoff, in the slice
+	Size            int64    `json:"size"`   // LC_CODE_SIGNATURE datasize
+	AdHoc           bool     `json:"ad_hoc"`
+	Flags           []string `json:"flags,omitempty"` // CodeDirectory flags: "adhoc", "runtime", "linker-signed", …
+	TeamID          string   `json:"team_id,omitempty"`
+	Identifier      string   `json:"identifier,omitempty"`
+	Signer          string   `json:"signer,omitempty"`    // leaf certificate subject (common name) when CMS-signed
+	CMSValid        *bool    `json:"cms_valid,omitempty"` // the CMS signature verifies over the CodeDirectory (chain not checked)
+	CodeDirectories int      `json:"code_directories"`    // all are verified
+	HashType        string   `json:"hash_type"`           // of the primary CodeDirectory
+	PageSize        int      `json:"page_size"`
+	CodeLimit       int64    `json:"code_limit"`
+	Pages           int      `json:"pages"`
+	BadPages        int      `json:"bad_pages"`                   // page hashes that do not match the file (worst CodeDirectory)
+	BadSpecialSlots int      `json:"bad_special_slots,omitempty"` // requirements/entitlements blobs whose hash does not match
+	TrailingBytes   int64    `json:"trailing_bytes"`              // data after the signature blob, inside the slice
+	TrailingEntropy float64  `json:"trailing_entropy,omitempty"`
+	UnhashedBytes   int64    `json:"unhashed_bytes,omitempty"` // between the code limit and the signature: covered by no hash
+	Error           string   `json:"error,omitempty"`          // the signature could not be fully checked
 }
