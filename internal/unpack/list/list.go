@@ -7,6 +7,7 @@ import (
 	"github.com/vouch-sec/vouch/internal/unpack/ar"
 	"github.com/vouch-sec/vouch/internal/unpack/cab"
 	"github.com/vouch-sec/vouch/internal/unpack/compress"
+	"github.com/vouch-sec/vouch/internal/unpack/dmg"
 	"github.com/vouch-sec/vouch/internal/unpack/iso"
 	"github.com/vouch-sec/vouch/internal/unpack/msi"
 	"github.com/vouch-sec/vouch/internal/unpack/nsis"
@@ -30,6 +31,7 @@ func All() []unpack.Unpacker {
 		sevenzip.New(),
 		iso.New(),
 		xar.New(),
+		dmg.New(), // trailer at the end: after every reader that matches a header
 		compress.Gzip(),
 		compress.XZ(),
 		compress.Bzip2(),
