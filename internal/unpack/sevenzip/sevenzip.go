@@ -12,9 +12,9 @@
 //     must match before anything is parsed. A compressed ("encoded") header
 //     is decompressed here with a 32 MiB cap before the library sees it.
 //   - Every count that the library would allocate from is held to the bytes
-//     left in the header, file counts also to Input.MaxMembers (beyond it
-//     Unpack returns a *limits.Exceeded), coders and streams per folder to
-//     7-Zip's own bound of 64.
+//     left in the header, file counts also to Input.MaxMembers (at most
+//     2^20; beyond it Unpack returns a *limits.Exceeded), coders and streams
+//     per folder to 7-Zip's own bound of 64.
 //   - Folders whose pack streams, bind pairs or stream indices point outside
 //     their tables or the input, whose methods are unknown or encrypted, or
 //     whose LZMA/LZMA2/PPMd dictionary would exceed 256 MiB, fail only
@@ -87,7 +87,7 @@ func (unpacker) Unpack(ctx context.Context, in *unpack.Input, emit unpack.Emit) 
 	if err != nil {
 		var tm *tooMany
 		if errors.As(err, &tm) {
-			return &limits.Exceeded{Limit: "max-members", Value: int64(in.MaxMembers), Seen: int64(tm.n)}
+			return &limits.Exceeded{Limit: "max-members", Value: int64(memberBound(in)), Seen: int64(tm.n)}
 		}
 		return err
 	}
@@ -195,7 +195,7 @@ func readArchive(in *unpack.Input) (*archive, error) {
 		return nil, fmt.Errorf("7z header of %q: checksum mismatch: %w", in.Path, unpack.ErrCorrupt)
 	}
 	a := &archive{}
-	p := &parser{b: raw, maxMembers: in.MaxMembers}
+	p := &parser{b: raw, maxMembers: memberBound(in)}
 	id, err := p.byte()
 	if err != nil {
 		return nil, headerErr(in, err)
@@ -230,7 +230,7 @@ func readArchive(in *unpack.Input) (*archive, error) {
 		if err != nil {
 			return nil, err
 		}
-		p = &parser{b: dec, maxMembers: in.MaxMembers}
+		p = &parser{b: dec, maxMembers: memberBound(in)}
 		if err := p.expect(idHeader); err != nil {
 			return nil, headerErr(in, err)
 		}
@@ -270,6 +270,15 @@ func readArchive(in *unpack.Input) (*archive, error) {
 		}
 	}
 	return a, nil
+}
+
+// memberBound is Input.MaxMembers, or 1<<20 when that is unset: the
+// library spends a few hundred bytes per declared file up front.
+func memberBound(in *unpack.Input) int {
+	if in.MaxMembers <= 0 || in.MaxMembers > 1<<20 {
+		return 1 << 20
+	}
+	return in.MaxMembers
 }
 
 func headerErr(in *unpack.Input, err error) error {

@@ -22,7 +22,7 @@
 //   - The TOC is decompressed into memory up to 64 MiB and parsed as a
 //     stream with encoding/xml (no entity expansion); <file> elements may
 //     nest 256 deep, text values are capped at 4 KiB, and the member count
-//     is bounded by Input.MaxMembers (*limits.Exceeded).
+//     is bounded by Input.MaxMembers (at most 2^20; *limits.Exceeded).
 package xar
 
 import (
@@ -130,7 +130,11 @@ func (unpacker) Unpack(ctx context.Context, in *unpack.Input, emit unpack.Emit) 
 	if err != nil {
 		return fmt.Errorf("xar TOC of %q: %v: %w", in.Path, err, unpack.ErrCorrupt)
 	}
-	t, err := parseTOC(raw, in.MaxMembers)
+	maxMembers := in.MaxMembers
+	if maxMembers <= 0 || maxMembers > 1<<20 {
+		maxMembers = 1 << 20 // the tree is held in memory
+	}
+	t, err := parseTOC(raw, maxMembers)
 	if err != nil {
 		var ex *limits.Exceeded
 		if errors.As(err, &ex) {
