@@ -105,6 +105,10 @@ type Facts struct {
 	MachO     *MachOFacts     `json:"macho,omitempty"`
 	Signature *SignatureFacts `json:"signature,omitempty"` // Authenticode: PE, MSI, CAB
 	Image     *ImageFacts     `json:"image,omitempty"`
+
+	Capabilities []Capability  `json:"capabilities,omitempty"` // sorted by ID
+	Endpoints    []Endpoint    `json:"endpoints,omitempty"`    // sorted by value
+	Package      *PackageFacts `json:"package,omitempty"`
 }
 
 // ScriptFacts are facts about a script file.
