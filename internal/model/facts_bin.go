@@ -53,29 +53,57 @@ type Checksum struct {
 }
 
 // ELFFacts are facts about an ELF file (analyze/elf).
+//
+// Where the section headers and the program headers disagree, the dynamic
+// facts (Needed, Soname, RPath, Imports, Exports) follow what the loader
+// uses: PT_DYNAMIC and the tables it points at.
 type ELFFacts struct {
-	Class       string    `json:"class"` // "elf32" or "elf64"
-	Machine     string    `json:"machine"`
-	Type        string    `json:"type"` // "exec", "dyn", "rel", "core"
-	Interpreter string    `json:"interpreter,omitempty"`
-	Needed      []string  `json:"needed,omitempty"`
-	Soname      string    `json:"soname,omitempty"`
-	Imports     []string  `json:"imports,omitempty"` // undefined dynamic symbols, sorted
-	Exports     []string  `json:"exports,omitempty"` // defined dynamic symbols, sorted
-	Sections    []Section `json:"sections,omitempty"`
-	InitArray   int       `json:"init_array,omitempty"` // entries of .init_array (+ .ctors)
-	IFuncs      []string  `json:"ifuncs,omitempty"`     // STT_GNU_IFUNC symbols
-	BuildID     string    `json:"build_id,omitempty"`
-	Go          *GoBuild  `json:"go,omitempty"`
+	Class       string   `json:"class"` // "elf32" or "elf64"
+	Machine     string   `json:"machine"`
+	Type        string   `json:"type"` // "exec", "dyn", "rel", "core"
+	EntryPoint  uint64   `json:"entry_point,omitempty"`
+	PIE         bool     `json:"pie,omitempty"`    // position-independent executable (type "dyn")
+	Static      bool     `json:"static,omitempty"` // executable without interpreter or DT_NEEDED
+	Interpreter string   `json:"interpreter,omitempty"`
+	Needed      []string `json:"needed,omitempty"` // DT_NEEDED, in order
+	Soname      string   `json:"soname,omitempty"`
+	RPath       []string `json:"rpath,omitempty"`   // DT_RPATH then DT_RUNPATH entries, in order
+	Imports     []string `json:"imports,omitempty"` // undefined dynamic symbols, sorted, without versions
+	Exports     []string `json:"exports,omitempty"` // defined global/weak dynamic symbols, sorted, without versions
+	// Segments are the program headers: Name is the p_type ("LOAD",
+	// "GNU_STACK", …), Flags the p_flags (r, w, x as mapped), Size the
+	// bytes in the file and VirtualSize the bytes in memory. Entropy is
+	// computed for LOAD segments only.
+	Segments []Section `json:"segments,omitempty"`
+	// Sections: Flags "r" means SHF_ALLOC (in memory), "w" SHF_WRITE,
+	// "x" SHF_EXECINSTR. Size is 0 and VirtualSize the size for NOBITS.
+	Sections []Section `json:"sections,omitempty"`
+	// InitArray counts start-up entries: .preinit_array + .init_array (or
+	// DT_PREINIT_ARRAYSZ/DT_INIT_ARRAYSZ when the dynamic section has
+	// them) + .ctors entries other than the -1/0 sentinels.
+	InitArray int      `json:"init_array,omitempty"`
+	IFuncs    []string `json:"ifuncs,omitempty"` // defined STT_GNU_IFUNC symbols of .dynsym and .symtab, sorted
+	BuildID   string   `json:"build_id,omitempty"`
+	Go        *GoBuild `json:"go,omitempty"`
+	// Anomalies are header inconsistencies a linker does not produce, in
+	// the order found (e.g. section headers past the end of the file).
+	Anomalies []string `json:"anomalies,omitempty"`
+	// Truncated names the lists cut at a limit ("sections", "imports",
+	// "exports", "ifuncs", "symbols", "entropy", …), sorted.
+	Truncated []string `json:"truncated,omitempty"`
 }
 
-// GoBuild is the build information a Go binary embeds.
+// GoBuild is the build information a Go binary embeds. It is set for a
+// binary recognised as Go (build info blob, .gopclntab or .go.* sections,
+// Go build ID note) even when the build info blob was stripped; Version is
+// then empty.
 type GoBuild struct {
-	Version  string            `json:"version"`
-	Path     string            `json:"path,omitempty"`
-	Module   string            `json:"module,omitempty"`
-	Deps     []string          `json:"deps,omitempty"` // "module@version"
+	Version  string            `json:"version"`          // toolchain, "go1.22.1"
+	Path     string            `json:"path,omitempty"`   // main package path
+	Module   string            `json:"module,omitempty"` // main module "path@version"
+	Deps     []string          `json:"deps,omitempty"`   // "module@version", or "module@version => replacement@version", sorted
 	Settings map[string]string `json:"settings,omitempty"`
+	BuildID  string            `json:"build_id,omitempty"` // Go build ID note
 }
 
 // MachOFacts are facts about a Mach-O file or each slice of a fat file

@@ -4,6 +4,7 @@ package list
 
 import (
 	"github.com/vouch-sec/vouch/internal/analyze"
+	"github.com/vouch-sec/vouch/internal/analyze/elf"
 	"github.com/vouch-sec/vouch/internal/analyze/script"
 )
 
@@ -11,5 +12,6 @@ import (
 func All(cfg analyze.Config) []analyze.Analyzer {
 	return []analyze.Analyzer{
 		script.New(),
+		elf.New(),
 	}
 }
