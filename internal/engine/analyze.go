@@ -103,7 +103,9 @@ func runAnalyzer(ctx context.Context, a analyze.Analyzer, in *analyze.Input, f *
 // the Shannon entropy in bits per byte.
 func scan(r io.ReaderAt, size int64, h hash.Hash) (float64, error) {
 	var counts [256]int64
-	buf := make([]byte, 256<<10)
+	bufp := scratchPool.Get().(*[]byte)
+	defer scratchPool.Put(bufp)
+	buf := *bufp
 	for off := int64(0); off < size; {
 		n, err := r.ReadAt(buf[:min(int64(len(buf)), size-off)], off)
 		if n > 0 {

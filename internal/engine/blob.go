@@ -138,7 +138,9 @@ func (s *store) materialize(r io.Reader, declared int64, m *meter) (*blob, strin
 			return fail(err)
 		}
 	}
-	buf := make([]byte, chunkSize)
+	bufp := scratchPool.Get().(*[]byte)
+	defer scratchPool.Put(bufp)
+	buf := *bufp
 	for {
 		k, err := io.ReadFull(r, buf)
 		if k > 0 {
@@ -157,8 +159,8 @@ func (s *store) materialize(r io.Reader, declared int64, m *meter) (*blob, strin
 					return fail(fmt.Errorf("spill to temp: %w", werr))
 				}
 			} else {
-				chunks = append(chunks, buf[:k])
-				buf = make([]byte, chunkSize)
+				// Exact-size copies: a 2 KiB member must not pin 256 KiB.
+				chunks = append(chunks, append([]byte(nil), buf[:k]...))
 			}
 		}
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
@@ -180,6 +182,9 @@ func (s *store) materialize(r io.Reader, declared int64, m *meter) (*blob, strin
 	b.refs.Store(1)
 	return b, sum, n, nil
 }
+
+// scratchPool holds read buffers shared by all materialize calls.
+var scratchPool = sync.Pool{New: func() any { b := make([]byte, chunkSize); return &b }}
 
 // chunkReader reads a sequence of full chunkSize chunks (the last may be
 // short) as one byte range.
