@@ -5,6 +5,7 @@ package list
 import (
 	"github.com/vouch-sec/vouch/internal/analyze"
 	"github.com/vouch-sec/vouch/internal/analyze/elf"
+	"github.com/vouch-sec/vouch/internal/analyze/image"
 	"github.com/vouch-sec/vouch/internal/analyze/script"
 )
 
@@ -13,5 +14,6 @@ func All(cfg analyze.Config) []analyze.Analyzer {
 	return []analyze.Analyzer{
 		script.New(),
 		elf.New(),
+		image.New(),
 	}
 }
