@@ -27,16 +27,28 @@ type PEFacts struct {
 	Type         string            `json:"type"`      // "exe", "dll", "efi", "driver"
 	Subsystem    string            `json:"subsystem"` // "windows-gui", "windows-cui", "efi-application", …
 	Timestamp    int64             `json:"timestamp"` // COFF TimeDateStamp, seconds since 1970
-	EntryPoint   uint64            `json:"entry_point"`
+	ImageBase    uint64            `json:"image_base"`
+	EntryPoint   uint64            `json:"entry_point"` // RVA; 0 when there is none
 	Sections     []Section         `json:"sections,omitempty"`
-	Imports      []Import          `json:"imports,omitempty"` // sorted by DLL
-	Exports      []string          `json:"exports,omitempty"` // sorted
-	TLSCallbacks []uint64          `json:"tls_callbacks,omitempty"`
-	Resources    map[string]int    `json:"resources,omitempty"` // resource type → count
-	VersionInfo  map[string]string `json:"version_info,omitempty"`
-	Overlay      *Region           `json:"overlay,omitempty"` // data after the image (and after the certificate table when that is last)
-	DotNet       bool              `json:"dotnet,omitempty"`
-	Checksum     *Checksum         `json:"checksum,omitempty"`
+	Imports      []Import          `json:"imports,omitempty"`       // sorted by DLL, then Delayed
+	Exports      []string          `json:"exports,omitempty"`       // sorted; unnamed ones as "#N"
+	TLSCallbacks []uint64          `json:"tls_callbacks,omitempty"` // RVAs, in array order
+	Resources    map[string]int    `json:"resources,omitempty"`     // resource type ("RT_ICON", or its name) → count
+	VersionInfo  map[string]string `json:"version_info,omitempty"`  // VERSIONINFO strings: CompanyName, FileVersion, …
+	// Overlay is the data after the image that nothing accounts for: after
+	// the last section (and the COFF symbol table), and after the
+	// certificate table when that comes after the image. Appended payloads
+	// live here; signatures do not cover it.
+	Overlay *Region `json:"overlay,omitempty"`
+	// SignedOverlay is data between the end of the image and a certificate
+	// table that follows it: covered by the signature (installer payloads
+	// of signed NSIS/Inno setups live here).
+	SignedOverlay *Region `json:"signed_overlay,omitempty"`
+	// Symbols is the COFF symbol and string table when it follows the
+	// sections (unstripped MinGW/Go builds); it is not counted as overlay.
+	Symbols  *Region   `json:"coff_symbols,omitempty"`
+	DotNet   bool      `json:"dotnet,omitempty"`
+	Checksum *Checksum `json:"checksum,omitempty"`
 }
 
 // Import lists the functions imported from one DLL (ordinals as "#N").

@@ -6,6 +6,7 @@ import (
 	"github.com/vouch-sec/vouch/internal/analyze"
 	"github.com/vouch-sec/vouch/internal/analyze/elf"
 	"github.com/vouch-sec/vouch/internal/analyze/image"
+	"github.com/vouch-sec/vouch/internal/analyze/pe"
 	"github.com/vouch-sec/vouch/internal/analyze/script"
 )
 
@@ -15,5 +16,6 @@ func All(cfg analyze.Config) []analyze.Analyzer {
 		script.New(),
 		elf.New(),
 		image.New(),
+		pe.New(),
 	}
 }

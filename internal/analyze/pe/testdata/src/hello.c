@@ -1,0 +1,4 @@
+/* A plain console program. */
+#include <windows.h>
+
+int main(void) { return (int)GetCurrentProcessId() & 1; }
