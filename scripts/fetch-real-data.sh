@@ -16,6 +16,7 @@ pins=(
   "esbuild-linux-x64-0.28.2.tgz 9573bb2233aab0f9ea7647d5cca9726113cc1768de61d66b17267f4db84488f6 npm:@esbuild/linux-x64@0.28.2"
   "esbuild-win32-x64-0.28.2.tgz 7286c3611b6f1f4c4d9ec90adcbc478407ff0d28ead96567f361d53e67613e19 npm:@esbuild/win32-x64@0.28.2"
   "esbuild-darwin-arm64-0.28.2.tgz 1980cde09749094452b20d36ff267585ccb3f72749c7bc97291cd9996ccf5a2a npm:@esbuild/darwin-arm64@0.28.2"
+  "sentry-cli-darwin-3.8.0.tgz 711d8d61e448b2e8a10c217acbfe206db7456e0072f041136e3bf7935fdf5cfa npm:@sentry/cli-darwin@3.8.0"
   "liblzma5_5.4.1-1+deb12u1_amd64.deb f96d8876b53ec89d76a992bc199679b818cf518225a768954d9451fb556a4eb7 deb:liblzma5=5.4.1-1+deb12u1"
   "curl_7.88.1-10+deb12u15_amd64.deb 0dd9b6bf7a0bd11af2d68a52ec44c2a223fa7c11f9104c36ce1047e1137d4a8f deb:curl=7.88.1-10+deb12u15"
   "openssl_3.0.22-1~deb12u2_amd64.deb 5cdf0b735b1c8a96ae0bf83ed328c83c2170f8320dedb035e98705b60b2d0cfe deb:openssl=3.0.22-1~deb12u2"

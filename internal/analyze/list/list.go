@@ -6,6 +6,7 @@ import (
 	"github.com/vouch-sec/vouch/internal/analyze"
 	"github.com/vouch-sec/vouch/internal/analyze/elf"
 	"github.com/vouch-sec/vouch/internal/analyze/image"
+	"github.com/vouch-sec/vouch/internal/analyze/macho"
 	"github.com/vouch-sec/vouch/internal/analyze/pe"
 	"github.com/vouch-sec/vouch/internal/analyze/script"
 )
@@ -17,5 +18,6 @@ func All(cfg analyze.Config) []analyze.Analyzer {
 		elf.New(),
 		image.New(),
 		pe.New(),
+		macho.New(),
 	}
 }

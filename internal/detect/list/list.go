@@ -4,6 +4,7 @@ package list
 
 import (
 	"github.com/vouch-sec/vouch/internal/detect"
+	"github.com/vouch-sec/vouch/internal/detect/machofind"
 	"github.com/vouch-sec/vouch/internal/detect/masquerade"
 )
 
@@ -11,5 +12,6 @@ import (
 func All() []detect.Detector {
 	return []detect.Detector{
 		masquerade.New(),
+		machofind.New(),
 	}
 }
