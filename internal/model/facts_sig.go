@@ -5,9 +5,13 @@ import "time"
 // SignatureFacts describe the Authenticode signatures of a PE, MSI or CAB
 // (analyze/authenticode).
 type SignatureFacts struct {
-	Signed     bool        `json:"signed"`
-	Signatures []Signature `json:"signatures,omitempty"` // outer first, then nested
-	// CertTable is the PE certificate table as found (PE only).
+	Signed bool `json:"signed"`
+	// Format is where the signature lives: "pe", "msi" or "cab".
+	Format     string      `json:"format,omitempty"`
+	Signatures []Signature `json:"signatures,omitempty"` // per entry: outer first, then its nested ones
+	// CertTable is the PE certificate table as found. For a CAB it
+	// describes the signature slot after the cabinet, and for an MSI the
+	// DigitalSignature stream, with the same strict checks.
 	CertTable *CertTable `json:"cert_table,omitempty"`
 	Error     string     `json:"error,omitempty"` // could not check (not the same as invalid)
 }
@@ -26,7 +30,44 @@ type Signature struct {
 	Timestamp       *Timestamp    `json:"timestamp,omitempty"`
 	Nested          bool          `json:"nested,omitempty"`
 	Error           string        `json:"error,omitempty"`
+	// Problem says why a checked digest or signature is not valid.
+	Problem string `json:"problem,omitempty"`
+	// Entry is the index of the WIN_CERTIFICATE holding the signature (PE).
+	Entry int `json:"entry"`
+	// DigestValidIgnoringTrailing is set when the digest matches only if
+	// the bytes after the certificate table are left out: the signed image
+	// is intact and something was appended after signing.
+	DigestValidIgnoringTrailing bool `json:"digest_valid_ignoring_trailing,omitempty"`
+	// ChainProblem classifies a chain that did not validate: see the
+	// ChainProblem* constants.
+	ChainProblem string `json:"chain_problem,omitempty"`
+	// LookalikeRoot is the name of a trusted root the chain claims to come
+	// from without being signed by it (ChainProblem "lookalike-root").
+	LookalikeRoot string `json:"lookalike_root,omitempty"`
+	// VerifiedAt is the time the chain was checked at: the timestamp's when
+	// it is valid, else the time of analysis.
+	VerifiedAt *time.Time `json:"verified_at,omitempty"`
 }
+
+// Chain problems, from the one that says least about the file to the most.
+const (
+	// ChainUnknownAuthority: no path to a configured root. Typical for a
+	// vendor root (Microsoft's, a UEFI CA) the user has not supplied.
+	ChainUnknownAuthority = "unknown-authority"
+	// ChainExpired: the chain is sound but a certificate was outside its
+	// validity at the time checked and there is no valid timestamp.
+	ChainExpired = "expired"
+	// ChainWeakAlgorithm: a certificate in the chain is signed with SHA-1
+	// or MD5, which vouch's verifier refuses.
+	ChainWeakAlgorithm = "weak-algorithm"
+	// ChainKeyUsage: a certificate is not allowed to sign code.
+	ChainKeyUsage = "key-usage"
+	// ChainLookalikeRoot: the chain names a trusted root as its issuer but
+	// that root did not sign it.
+	ChainLookalikeRoot = "lookalike-root"
+	// ChainInvalid: any other reason (bad signature, constraints).
+	ChainInvalid = "invalid"
+)
 
 // Certificate is the part of an X.509 certificate a reader cares about.
 type Certificate struct {
@@ -43,7 +84,13 @@ type Timestamp struct {
 	Kind      string       `json:"kind"` // "rfc3161" or "authenticode"
 	Time      time.Time    `json:"time"`
 	Authority *Certificate `json:"authority,omitempty"`
-	Valid     bool         `json:"valid"`
+	// Valid: the countersignature covers this signature, verifies, and
+	// the authority's chain validates for time stamping at Time.
+	Valid          bool   `json:"valid"`
+	SignatureValid bool   `json:"signature_valid"`
+	ChainValid     bool   `json:"chain_valid"`
+	ChainError     string `json:"chain_error,omitempty"`
+	Error          string `json:"error,omitempty"`
 }
 
 // CertTable is the PE security directory and what lies in and around it.
@@ -60,6 +107,21 @@ type CertTable struct {
 	SizeMismatch    bool     `json:"size_mismatch,omitempty"` // directory size disagrees with the entries
 	TrailingBytes   int64    `json:"trailing_bytes"`          // bytes after the table at end of file
 	ChecksumMatches bool     `json:"checksum_matches"`
+	// Hidden lists the hidden byte ranges (file offsets) with their entropy.
+	Hidden []Region `json:"hidden,omitempty"`
+	// MarkersAt gives where each marker was first found (file offsets).
+	MarkersAt        []Marker `json:"markers_at,omitempty"`
+	TrailingEntropy  float64  `json:"trailing_entropy,omitempty"`
+	TrailingMarkers  []string `json:"trailing_markers,omitempty"`
+	ChecksumStored   uint32   `json:"checksum_stored,omitempty"`
+	ChecksumComputed uint32   `json:"checksum_computed,omitempty"`
+}
+
+// Marker is a recognisable byte pattern found in hidden bytes: "FEEDFACE"
+// and "CEFAEDFE" (the 3CX payload marker), "MZ" with a PE header, "ELF".
+type Marker struct {
+	Name   string `json:"name"`
+	Offset int64  `json:"offset"`
 }
 
 // CertEntry is one WIN_CERTIFICATE.
@@ -69,4 +131,7 @@ type CertEntry struct {
 	Revision uint16 `json:"revision"`
 	Type     uint16 `json:"type"`
 	DERSize  int64  `json:"der_size"` // length of the PKCS#7 DER inside
+	// HiddenBytes inside this entry's dwLength after the DER and its
+	// alignment padding.
+	HiddenBytes int64 `json:"hidden_bytes,omitempty"`
 }

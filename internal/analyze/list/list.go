@@ -4,6 +4,7 @@ package list
 
 import (
 	"github.com/vouch-sec/vouch/internal/analyze"
+	"github.com/vouch-sec/vouch/internal/analyze/authenticode"
 	"github.com/vouch-sec/vouch/internal/analyze/elf"
 	"github.com/vouch-sec/vouch/internal/analyze/image"
 	"github.com/vouch-sec/vouch/internal/analyze/macho"
@@ -15,6 +16,7 @@ import (
 func All(cfg analyze.Config) []analyze.Analyzer {
 	return []analyze.Analyzer{
 		script.New(),
+		authenticode.New(cfg),
 		elf.New(),
 		image.New(),
 		pe.New(),

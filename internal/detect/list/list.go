@@ -6,12 +6,14 @@ import (
 	"github.com/vouch-sec/vouch/internal/detect"
 	"github.com/vouch-sec/vouch/internal/detect/machofind"
 	"github.com/vouch-sec/vouch/internal/detect/masquerade"
+	"github.com/vouch-sec/vouch/internal/detect/sig"
 )
 
 // All returns every detector.
 func All() []detect.Detector {
 	return []detect.Detector{
 		masquerade.New(),
+		sig.New(), sig.NewPE(),
 		machofind.New(),
 	}
 }
