@@ -29,6 +29,9 @@ const (
 	maxControlFile = 1 << 20
 	// maxValue bounds one Meta value taken from the control file.
 	maxValue = 4096
+	// maxRelations bounds a relation field (Depends), which meta-packages
+	// make long.
+	maxRelations = 64 << 10
 	// maxDict bounds decompressor windows and dictionaries.
 	maxDict = 128 << 20
 )
@@ -43,7 +46,12 @@ var controlFields = map[string]string{
 	"version":      "deb.version",
 	"architecture": "deb.architecture",
 	"maintainer":   "deb.maintainer",
+	"depends":      "deb.depends",
+	"pre-depends":  "deb.pre_depends",
 }
+
+// relationFields are the control Meta keys that may be folded over lines.
+var relationFields = map[string]bool{"deb.depends": true, "deb.pre_depends": true}
 
 // debState gathers the package facts while the members go by.
 type debState struct {
@@ -141,6 +149,7 @@ func parseControl(b []byte) map[string]string {
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	sc.Buffer(make([]byte, 0, 64<<10), maxControlFile+1)
 	started := false
+	last := "" // the relation field a continuation line extends
 	for sc.Scan() {
 		line := strings.TrimRight(sc.Text(), "\r")
 		if strings.TrimSpace(line) == "" {
@@ -150,9 +159,16 @@ func parseControl(b []byte) map[string]string {
 			continue
 		}
 		started = true
-		if line[0] == ' ' || line[0] == '\t' || line[0] == '#' {
-			continue // continuation of a multi-line field, or a comment
+		if line[0] == ' ' || line[0] == '\t' {
+			if v := out[last]; last != "" && len(v)+len(line) <= maxRelations {
+				out[last] = v + " " + strings.TrimSpace(line)
+			}
+			continue // continuation of a multi-line field
 		}
+		if line[0] == '#' {
+			continue // a comment; a folded field goes on after it
+		}
+		last = ""
 		k, v, ok := strings.Cut(line, ":")
 		if !ok {
 			continue
@@ -165,8 +181,12 @@ func parseControl(b []byte) map[string]string {
 			continue // dpkg refuses duplicates; keep the first
 		}
 		v = strings.TrimSpace(v)
-		if len(v) > maxValue {
-			v = v[:maxValue]
+		limit := maxValue
+		if relationFields[key] {
+			limit, last = maxRelations, key
+		}
+		if len(v) > limit {
+			v = v[:limit]
 		}
 		out[key] = v
 	}
