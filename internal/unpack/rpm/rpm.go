@@ -9,7 +9,9 @@
 // and "<kind>-<n>" for triggers): code rpm runs as root at install, which
 // detectors need to see. Their Meta gives "rpm.scriptlet" and
 // "rpm.interpreter". The container Meta has the package's name, version,
-// release, arch, vendor, payload compressor and whether the signature header
+// release, arch, vendor, payload compressor, the scriptlet member names
+// ("rpm.scriptlets"), Requires without rpmlib() features ("rpm.requires",
+// "name op version" joined by ", ") and whether the signature header
 // carries an OpenPGP/RSA/DSA signature ("rpm.signed"; presence only, nothing
 // is verified).
 //
@@ -63,6 +65,9 @@ const (
 	tagArch              = 1022
 	tagPayloadFormat     = 1124
 	tagPayloadCompressor = 1125
+	tagRequireFlags      = 1048
+	tagRequireName       = 1049
+	tagRequireVersion    = 1050
 )
 
 // signatureTags are signature-header tags holding an OpenPGP signature:
@@ -136,6 +141,9 @@ func (unpacker) Unpack(ctx context.Context, in *unpack.Input, emit unpack.Emit) 
 			in.Meta[key] = v
 		}
 	}
+	if r := requires(h); r != "" {
+		in.Meta["rpm.requires"] = r
+	}
 
 	n := 0
 	count := func(m *unpack.Member) error {
@@ -145,7 +153,15 @@ func (unpacker) Unpack(ctx context.Context, in *unpack.Input, emit unpack.Emit) 
 		n++
 		return emit(m)
 	}
-	if err := emitScriptlets(h, count); err != nil {
+	var scripts []string
+	err = emitScriptlets(h, func(m *unpack.Member) error {
+		scripts = append(scripts, strings.TrimPrefix(m.Name, ScriptletDir))
+		return count(m)
+	})
+	if len(scripts) > 0 {
+		in.Meta["rpm.scriptlets"] = joinCapped(scripts, ",")
+	}
+	if err != nil {
 		return err
 	}
 
@@ -240,6 +256,63 @@ func emitScriptlets(h *header, emit unpack.Emit) error {
 		}
 	}
 	return nil
+}
+
+// requires lists the package's Requires as "name op version" joined by
+// ", ", without rpmlib() features (RPMSENSE_RPMLIB) and duplicates; a
+// damaged tag leaves it out.
+func requires(h *header) string {
+	names, err := h.strings(tagRequireName, maxMetaValue)
+	if err != nil || len(names) > maxTriggers {
+		return ""
+	}
+	flags, _ := h.int32s(tagRequireFlags, maxTriggers)
+	vers, _ := h.strings(tagRequireVersion, maxMetaValue)
+	seen := map[string]bool{}
+	var out []string
+	for i, n := range names {
+		var f uint32
+		if i < len(flags) {
+			f = flags[i]
+		}
+		if f&(1<<24) != 0 || strings.HasPrefix(n, "rpmlib(") {
+			continue
+		}
+		if i < len(vers) && vers[i] != "" {
+			op := ""
+			if f&2 != 0 {
+				op += "<"
+			}
+			if f&4 != 0 {
+				op += ">"
+			}
+			if f&8 != 0 {
+				op += "="
+			}
+			n += " " + op + " " + vers[i]
+		}
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return joinCapped(out, ", ")
+}
+
+// joinCapped joins items, stopping with "…" before maxMetaValue.
+func joinCapped(items []string, sep string) string {
+	var sb strings.Builder
+	for i, s := range items {
+		if sb.Len()+len(sep)+len(s) > maxMetaValue {
+			sb.WriteString(sep + "…")
+			break
+		}
+		if i > 0 {
+			sb.WriteString(sep)
+		}
+		sb.WriteString(s)
+	}
+	return sb.String()
 }
 
 // triggerWhen names the event of a trigger condition (RPMSENSE_TRIGGER*).

@@ -120,7 +120,8 @@ func TestPackages(t *testing.T) {
 				t.Errorf("members (-want +got):\n%s", diff)
 			}
 			want := map[string]string{"rpm.name": "hello", "rpm.version": "1.0", "rpm.release": "1", "rpm.arch": "x86_64",
-				"rpm.vendor": "Vouch Test", "rpm.signed": tt.signed}
+				"rpm.vendor": "Vouch Test", "rpm.signed": tt.signed, "rpm.requires": "/bin/sh, /sbin/ldconfig",
+				"rpm.scriptlets": "prein,postin,preun,posttrans,verifyscript,triggerin-0"}
 			if tt.compressor != "" {
 				want["rpm.payload_compressor"] = tt.compressor
 			}
