@@ -11,6 +11,19 @@ type Capability struct {
 	Evidence    []string `json:"evidence,omitempty"` // matched strings, truncated, sorted, at most a few
 }
 
+// IOCMatch is an indicator of a user's --ioc list found in or about a file
+// (analyze/capability).
+type IOCMatch struct {
+	List      string `json:"list"` // base name of the list file
+	Indicator string `json:"indicator"`
+	Type      string `json:"type"`  // "sha256", "sha1", "md5", "domain", "url", "ip"
+	Where     string `json:"where"` // "file-hash", "bytes", "endpoint"
+	// Offset is where the indicator is in the file (bytes, endpoint).
+	Offset int64 `json:"offset,omitempty"`
+	// Encoding of an endpoint match: "", "utf16", "xor:0x5a", "base64".
+	Encoding string `json:"encoding,omitempty"`
+}
+
 // Endpoint is a URL, host name or IP address found in a file (analyze/endpoints).
 type Endpoint struct {
 	Value    string   `json:"value"`

@@ -109,6 +109,7 @@ type Facts struct {
 	Capabilities []Capability  `json:"capabilities,omitempty"` // sorted by ID
 	Endpoints    []Endpoint    `json:"endpoints,omitempty"`    // sorted by value
 	Package      *PackageFacts `json:"package,omitempty"`
+	IOCMatches   []IOCMatch    `json:"ioc_matches,omitempty"` // sorted by list, indicator, where
 }
 
 // ScriptFacts are facts about a script file.
