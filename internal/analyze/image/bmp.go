@@ -41,8 +41,10 @@ func bmpEnd(r io.ReaderAt, size int64) (bmpInfo, error) {
 		end = offBits + d.pixels
 	case d.sizeImage > 0:
 		end = offBits + d.sizeImage
-	default:
+	case bfSize > offBits:
 		end = bfSize
+	default:
+		return info, fmt.Errorf("bmp: compressed pixel data (compression %d) of undeclared size", d.compression)
 	}
 	if d.profileSize > 0 {
 		end = max(end, 14+d.profileOff+d.profileSize)

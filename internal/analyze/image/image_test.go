@@ -3,6 +3,7 @@ package image_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"os"
 	"path/filepath"
 	"strings"
@@ -192,4 +193,151 @@ func TestCanceled(t *testing.T) {
 	if err := image.New().Analyze(ctx, in, f); err == nil {
 		t.Error("no error with a canceled context")
 	}
+}
+
+// bmpFile builds a BMP with a BITMAPINFOHEADER and n bytes of pixel data.
+func bmpFile(bfSize uint32, w, h int32, bpp uint16, compression, sizeImage uint32, n int) []byte {
+	b := []byte("BM")
+	b = binary.LittleEndian.AppendUint32(b, bfSize)
+	b = binary.LittleEndian.AppendUint32(b, 0)
+	b = binary.LittleEndian.AppendUint32(b, 54)
+	b = binary.LittleEndian.AppendUint32(b, 40)
+	b = binary.LittleEndian.AppendUint32(b, uint32(w))
+	b = binary.LittleEndian.AppendUint32(b, uint32(h))
+	b = binary.LittleEndian.AppendUint16(b, 1)
+	b = binary.LittleEndian.AppendUint16(b, bpp)
+	b = binary.LittleEndian.AppendUint32(b, compression)
+	b = binary.LittleEndian.AppendUint32(b, sizeImage)
+	b = append(b, make([]byte, 16)...)
+	return append(b, bytes.Repeat([]byte{0x55}, n)...)
+}
+
+func TestBMPHeaders(t *testing.T) {
+	tests := []struct {
+		name    string
+		data    []byte
+		end     int64
+		trailer int64
+		wantErr string
+	}{
+		// 3 pixels at 24 bits: rows of 12 bytes.
+		{"bottom-up", bmpFile(90, 3, 3, 24, 0, 0, 36), 90, 0, ""},
+		{"top-down", bmpFile(90, 3, -3, 24, 0, 0, 36), 90, 0, ""},
+		// bfSize covering appended bytes does not hide them: the pixel
+		// layout decides.
+		{"grown bfSize", bmpFile(100, 3, 3, 24, 0, 0, 46), 90, 10, ""},
+		{"rle with size", bmpFile(30, 3, 3, 8, 1, 20, 30), 74, 10, ""},
+		{"rle by bfSize", bmpFile(74, 3, 3, 8, 1, 0, 30), 74, 10, ""},
+		{"rle undeclared", bmpFile(30, 3, 3, 8, 1, 0, 30), 0, 0, "compressed pixel data (compression 1) of undeclared size"},
+		{"bad bit count", bmpFile(90, 3, 3, 7, 0, 0, 36), 0, 0, "dib bit count 7"},
+		{"huge", bmpFile(90, 1<<30, 1<<30, 32, 0, 0, 36), 0, 0, "implausibly large"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := analyzeBytes(t, "x.bmp", tc.data)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error = %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var tsize int64
+			if got.Trailer != nil {
+				tsize = got.Trailer.Size
+			}
+			if got.LogicalEnd != tc.end || tsize != tc.trailer {
+				t.Errorf("end %d trailer %d, want %d %d", got.LogicalEnd, tsize, tc.end, tc.trailer)
+			}
+		})
+	}
+}
+
+// icoFile builds an icon directory of type typ over the given images.
+func icoFile(typ uint16, images ...[]byte) []byte {
+	b := binary.LittleEndian.AppendUint16(nil, 0)
+	b = binary.LittleEndian.AppendUint16(b, typ)
+	b = binary.LittleEndian.AppendUint16(b, uint16(len(images)))
+	off := 6 + 16*len(images)
+	for _, im := range images {
+		b = append(b, 4, 4, 0, 0)
+		b = binary.LittleEndian.AppendUint16(b, 1)
+		b = binary.LittleEndian.AppendUint16(b, 32)
+		b = binary.LittleEndian.AppendUint32(b, uint32(len(im)))
+		b = binary.LittleEndian.AppendUint32(b, uint32(off))
+		off += len(im)
+	}
+	for _, im := range images {
+		b = append(b, im...)
+	}
+	return b
+}
+
+// dib4x4 is a 4x4 32-bit icon DIB: header, 64 bytes of colour, 16 of mask.
+func dib4x4() []byte {
+	b := binary.LittleEndian.AppendUint32(nil, 40)
+	b = binary.LittleEndian.AppendUint32(b, 4)
+	b = binary.LittleEndian.AppendUint32(b, 8) // XOR and AND rows
+	b = binary.LittleEndian.AppendUint16(b, 1)
+	b = binary.LittleEndian.AppendUint16(b, 32)
+	b = append(b, make([]byte, 24)...)
+	return append(b, bytes.Repeat([]byte{0x7f}, 64+16)...)
+}
+
+func TestICOEntries(t *testing.T) {
+	png, err := os.ReadFile("testdata/png.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	withTail := func(b []byte, tail string) []byte { return append(append([]byte{}, b...), tail...) }
+	tests := []struct {
+		name    string
+		data    []byte
+		format  string
+		end     int64
+		inner   []string // entry trailer classes, "" for none
+		wantErr string
+	}{
+		{"dib", icoFile(1, dib4x4()), "ico", 22 + 120, []string{""}, ""},
+		{"cursor", icoFile(2, dib4x4(), png), "cur", 38 + 120 + 511, []string{"", ""}, ""},
+		{"dib with text inside", icoFile(1, withTail(dib4x4(), "hidden words here")), "ico", 22 + 137, []string{"text"}, ""},
+		{"png with base64 inside", icoFile(1, withTail(png, "$QUJDREVGR0hJSktMTU5PUA==")), "ico", 22 + 511 + 25, []string{"base64"}, ""},
+		{"png broken inside", icoFile(1, png[:400]), "ico", 22 + 400, []string{""}, "ico entry 0 (png at offset 22)"},
+		{"no entries", icoFile(1), "ico", 0, nil, "ico: 0 entries"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			im, err := analyzeBytesKind(tc.data, identify.ICO)
+			if tc.wantErr == "" && err != nil || tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
+				t.Fatalf("error = %v, want %q", err, tc.wantErr)
+			}
+			var inner []string
+			for _, e := range im.Entries {
+				c := ""
+				if e.Trailer != nil {
+					c = e.Trailer.Class
+				}
+				inner = append(inner, c)
+			}
+			if im.Format != tc.format || im.LogicalEnd != tc.end || im.Trailer != nil || !cmp.Equal(inner, tc.inner) {
+				t.Errorf("format %s end %d trailer %+v inner %q, want %s %d nil %q", im.Format, im.LogicalEnd, im.Trailer, inner, tc.format, tc.end, tc.inner)
+			}
+		})
+	}
+	// Too many entries for an icon.
+	many := make([]byte, 6+16*300)
+	binary.LittleEndian.PutUint16(many[2:], 1)
+	binary.LittleEndian.PutUint16(many[4:], 300)
+	if _, err := analyzeBytesKind(many, identify.ICO); err == nil || !strings.Contains(err.Error(), "300 entries") {
+		t.Errorf("300 entries: error %v", err)
+	}
+}
+
+func analyzeBytesKind(data []byte, kind string) (*model.ImageFacts, error) {
+	in := &analyze.Input{Path: "x", Kind: kind, R: bytes.NewReader(data), Size: int64(len(data))}
+	f := &model.File{Facts: &model.Facts{}}
+	err := image.New().Analyze(context.Background(), in, f)
+	return f.Facts.Image, err
 }
