@@ -21,10 +21,12 @@ pins=(
   "curl_7.88.1-10+deb12u15_amd64.deb 0dd9b6bf7a0bd11af2d68a52ec44c2a223fa7c11f9104c36ce1047e1137d4a8f deb:curl=7.88.1-10+deb12u15"
   "openssl_3.0.22-1~deb12u2_amd64.deb 5cdf0b735b1c8a96ae0bf83ed328c83c2170f8320dedb035e98705b60b2d0cfe deb:openssl=3.0.22-1~deb12u2"
   "libssl3_3.0.22-1~deb12u2_amd64.deb cb4784740daa9b3b0eaea2b444bbefa686794afbbf3d678d238c1fd9875f2efd deb:libssl3=3.0.22-1~deb12u2"
-  "lightbox2-2.11.4.tgz 57f685f3e66da15d61473a55ed85d7cbe26ae061dceebceae21705798409e774 npm:lightbox2@2.11.4"
-  "cra-template-1.2.0.tgz 146e35543982f5d0fff36815b76df4650aa0e3f1013672b57b1ffed796e035f1 npm:cra-template@1.2.0"
-  "nsis-common_3.08-3+deb12u1_all.deb f1c9e63389c947442fddd5ca446e22966e8f03fc10663f998cf7df58642f9b52 deb:nsis-common=3.08-3+deb12u1"
   "libc6_2.36-9+deb12u14_amd64.deb ba4f88f73dbc3ae9055f3c20f4523bfdbaf1ad13ff95e258924f77d20b4fbedf deb:libc6=2.36-9+deb12u14"
+  "node-notifier-10.0.1.tgz 5e75d1bb41696f3334481ec083204335e519920d292855cb6afb6b0e2d9afe9b npm:node-notifier@10.0.1"
+  "vscode-vsce-sign-win32-x64-2.0.6.tgz 40b37323721d26b8de449f4283fab8056b3d669f15d3b4b0ab7b65d26e802484 npm:@vscode/vsce-sign-win32-x64@2.0.6"
+  "grub-efi-amd64-signed_1+2.06+13+deb12u2_amd64.deb fbe2b28166a6dca8111bbf6a30d52d4781973c3a0440d8080f901e039b1f83f2 deb:grub-efi-amd64-signed=1+2.06+13+deb12u2"
+  "shim-signed_1.51~1+deb12u1+16.1-2~deb12u1_amd64.deb c2acf5e559664bbadb7ce5789f9a321f39754a34854d3097b8cc0369df513b3b deb:shim-signed=1.51~1+deb12u1+16.1-2~deb12u1"
+  "shim-unsigned_16.1-2~deb12u1_amd64.deb 0e6bb35c8dfef3df78f623f90f676a53a9eb128e109802dc8471f0b30cb95191 deb:shim-unsigned=16.1-2~deb12u1"
 )
 
 ok=0 missing=0

@@ -49,10 +49,33 @@ func (t *trust) load() {
 			t.pool = x509.NewCertPool()
 		}
 		for _, c := range t.cfg.TrustRoots {
-			t.pool.AddCert(c)
+			t.pool.AddCert(tolerate(c))
 			t.names[normName(c.Subject.String())] = c.Subject.String()
 		}
 	})
+}
+
+// oidNetscapeCertType is the Netscape certificate type extension.
+var oidNetscapeCertType = asn1.ObjectIdentifier{2, 16, 840, 1, 113730, 1, 1}
+
+// tolerate returns c, or a shallow copy of it that no longer lists a
+// critical Netscape certificate type extension as unhandled. The Debian
+// Secure Boot CA marks it critical; OpenSSL and UEFI firmware accept it,
+// Go's verifier does not. It only narrows a certificate's uses, and vouch
+// checks code signing through the extended key usage.
+func tolerate(c *x509.Certificate) *x509.Certificate {
+	keep := c.UnhandledCriticalExtensions[:0:0]
+	for _, oid := range c.UnhandledCriticalExtensions {
+		if !oid.Equal(oidNetscapeCertType) {
+			keep = append(keep, oid)
+		}
+	}
+	if len(keep) == len(c.UnhandledCriticalExtensions) {
+		return c
+	}
+	cc := *c
+	cc.UnhandledCriticalExtensions = keep
+	return &cc
 }
 
 // normName folds a distinguished name for comparison.
@@ -85,9 +108,10 @@ func (t *trust) check(leaf *x509.Certificate, certs []*x509.Certificate, at time
 	inter := x509.NewCertPool()
 	for _, c := range certs {
 		if c != leaf {
-			inter.AddCert(c)
+			inter.AddCert(tolerate(c))
 		}
 	}
+	leaf = tolerate(leaf)
 	opts := x509.VerifyOptions{Roots: t.pool, Intermediates: inter, CurrentTime: at, KeyUsages: []x509.ExtKeyUsage{usage}}
 	chains, err := leaf.Verify(opts)
 	if err == nil && len(chains) > 0 {

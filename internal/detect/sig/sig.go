@@ -25,6 +25,10 @@
 //     chain uses SHA-1 or MD5, or the certificate expired and there is no
 //     timestamp (common for old releases, and Windows would say "expired",
 //     not "tampered").
+//   - sig.signature-payload: the MSI/CAB form of pe.cert-table-payload:
+//     bytes in the DigitalSignature stream or the CAB signature area after
+//     the DER blob (beyond 7 bytes of zero padding), or after a CAB's
+//     signature. High; critical on the same payload signs as for PE.
 //   - sig.unchecked: low. The signature could not be checked (malformed
 //     DER, unsupported algorithm); not the same as invalid.
 //
@@ -106,6 +110,9 @@ func (sigDetector) DetectFile(f *model.File) []model.Finding {
 		return []model.Finding{{ID: Name + ".invalid", Severity: model.SeverityHigh, Path: f.Path, Title: title, Evidence: ev}}
 	}
 	var out []model.Finding
+	if fd, ok := slotPayload(f, sf, name); ok {
+		out = append(out, fd)
+	}
 	if fd, ok := untrusted(f, sf, name); ok {
 		out = append(out, fd)
 	}
@@ -117,6 +124,49 @@ func (sigDetector) DetectFile(f *model.File) []model.Finding {
 		})
 	}
 	return out
+}
+
+// slotPayload flags bytes in or after the signature area of an MSI or a
+// CAB that the signature does not cover: the MSI and CAB forms of the PE
+// certificate-table trick (PE files are judged by the "pe" detector).
+func slotPayload(f *model.File, sf *model.SignatureFacts, name string) (model.Finding, bool) {
+	ct := sf.CertTable
+	if sf.Format == "pe" || ct == nil || (ct.HiddenBytes == 0 && !ct.NonZeroPadding && ct.TrailingBytes == 0) {
+		return model.Finding{}, false
+	}
+	sev := model.SeverityHigh
+	if (ct.HiddenBytes >= bulkBytes && ct.HiddenEntropy > highEntropy) || len(ct.Markers) > 0 ||
+		(ct.TrailingBytes >= bulkBytes && ct.TrailingEntropy > highEntropy) || len(ct.TrailingMarkers) > 0 {
+		sev = model.SeverityCritical
+	}
+	n := ct.HiddenBytes + ct.TrailingBytes
+	where := "inside its signature"
+	switch {
+	case ct.HiddenBytes == 0 && ct.TrailingBytes > 0:
+		where = "after its signature"
+	case ct.HiddenBytes > 0 && ct.TrailingBytes > 0:
+		where = "inside and after its signature"
+	}
+	title := fmt.Sprintf("%s carries %d bytes %s that the signature does not cover", name, n, where)
+	if n == 0 {
+		title = fmt.Sprintf("%s carries non-zero padding inside its signature", name)
+	}
+	ev := map[string]any{
+		"format":          sf.Format,
+		"hidden_bytes":    ct.HiddenBytes,
+		"hidden_entropy":  ct.HiddenEntropy,
+		"nonzero_padding": ct.NonZeroPadding,
+		"trailing_bytes":  ct.TrailingBytes,
+		"digest_valid":    primaryValid(sf),
+	}
+	if ct.TrailingBytes > 0 {
+		ev["trailing_entropy"] = ct.TrailingEntropy
+	}
+	if ms := append(append([]string(nil), ct.Markers...), ct.TrailingMarkers...); len(ms) > 0 {
+		sort.Strings(ms)
+		ev["markers"] = ms
+	}
+	return model.Finding{ID: Name + ".signature-payload", Severity: sev, Path: f.Path, Title: title, Evidence: ev}, true
 }
 
 // untrusted judges the worst chain among signatures whose digest and

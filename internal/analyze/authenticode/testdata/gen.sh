@@ -4,13 +4,23 @@
 # TEST-ONLY CA, then tampered with the way real attacks do.
 #
 # Needs (Debian): gcc-mingw-w64-x86-64 gcc-mingw-w64-i686 osslsigncode
-# openssl msitools gcab python3. Tests use only the committed outputs.
+# openssl msitools gcab python3 ca-certificates dpkg. Tests use only the
+# committed outputs.
+#
+# Two public certificates are copied, not generated:
+#   digicert-trusted-root-g4.pem  from ca-certificates (the name the
+#                                 look-alike fixture imitates)
+#   debian-uefi-ca.pem            /usr/share/shim/debian-uefi-ca.der of
+#                                 shim-unsigned 16.1-2~deb12u1 (sha256 of the
+#                                 DER 079646974bce09b1...cbf1a2), taken from
+#                                 the real-data cache when it is there
 #
 #   internal/analyze/authenticode/testdata/gen.sh
 set -euo pipefail
 cd "$(dirname "$0")"
 out=$PWD
-rm -f -- *.exe *.dll *.msi *.cab *.efi TEST-ONLY-*.pem
+rm -f -- *.exe *.dll *.msi *.cab TEST-ONLY-*.pem digicert-trusted-root-g4.pem
+cache="${VOUCH_TESTDATA:-${XDG_CACHE_HOME:-$HOME/.cache}/vouch-testdata}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
@@ -221,5 +231,104 @@ else:
 write('modified.exe', b)
 PY
 
+# A second WIN_CERTIFICATE entry (as in Debian's shimx64.efi): the SHA-1
+# signature of the same image appended as its own entry. osslsigncode does
+# not write two entries, so the table is extended by hand.
+osslsigncode extract-signature -in sha1.dll -out sha1.p7 >/dev/null
+python3 - "$out" sha1.p7 <<'PY2'
+import os, struct, sys
+out, p7 = sys.argv[1], open(sys.argv[2], 'rb').read()
+b = bytearray(open(os.path.join(out, 'signed.dll'), 'rb').read())
+pe = struct.unpack_from('<I', b, 0x3c)[0]
+opt = pe + 24
+magic = struct.unpack_from('<H', b, opt)[0]
+sec = opt + (96 if magic == 0x10b else 112) + 32
+off, size = struct.unpack_from('<II', b, sec)
+assert off + size == len(b) and size % 8 == 0
+entry = struct.pack('<IHH', 8 + len(p7), 0x0200, 2) + p7
+entry += b'\0' * (-len(entry) % 8)
+b += entry
+struct.pack_into('<I', b, sec + 4, size + len(entry))
+ck = opt + 64
+struct.pack_into('<I', b, ck, 0)
+data = bytes(b) + b'\0' * (len(b) % 2)
+s = 0
+for i in range(0, len(data), 2):
+    s += data[i] | data[i + 1] << 8
+    s = (s & 0xffff) + (s >> 16)
+struct.pack_into('<I', b, ck, ((s & 0xffff) + (s >> 16) + len(b)) & 0xffffffff)
+open(os.path.join(out, 'twoentries.dll'), 'wb').write(b)
+PY2
+
+# --- MSI: wixl output signed by osslsigncode ---
+printf 'vouch test fixture\n' > readme.txt
+cat > hello.wxs <<'WXS'
+<?xml version="1.0" encoding="utf-8"?>
+<Wix xmlns="http://schemas.microsoft.com/wix/2006/wi">
+  <Product Id="*" Name="vouch fixture" Language="1033" Version="1.0.0" Manufacturer="vouch test fixtures"
+           UpgradeCode="6b3c2f1e-1d2a-4c6b-9a77-2d7f1b9c0a11">
+    <Package InstallerVersion="200" Compressed="yes" Comments="TEST-ONLY fixture"/>
+    <Media Id="1" Cabinet="data.cab" EmbedCab="yes"/>
+    <Directory Id="TARGETDIR" Name="SourceDir">
+      <Directory Id="ProgramFilesFolder">
+        <Directory Id="INSTALLDIR" Name="vouchfixture">
+          <Component Id="Main" Guid="3f9a4a5e-8f7b-4f1b-9d3c-1a2b3c4d5e6f">
+            <File Id="readme" Name="readme.txt" Source="readme.txt"/>
+          </Component>
+        </Directory>
+      </Directory>
+    </Directory>
+    <Feature Id="All" Level="1"><ComponentRef Id="Main"/></Feature>
+  </Product>
+</Wix>
+WXS
+wixl -o hello.msi hello.wxs
+sign hello.msi "$out/signed.msi" -h sha256
+sign hello.msi "$out/signed-ex.msi" -h sha256 -add-msi-dse
+
+# --- CAB: gcab output (stored, no compression) signed by osslsigncode,
+# which adds the 20-byte reserve area itself ---
+printf 'vouch cab fixture\n' > a.txt
+gcab -c plain.cab a.txt
+sign plain.cab "$out/signed.cab" -h sha256
+
+python3 - "$out" <<'PY3'
+import os, random, struct, sys
+out = sys.argv[1]
+def rd(n): return bytearray(open(os.path.join(out, n), 'rb').read())
+def wr(n, b): open(os.path.join(out, n), 'wb').write(b)
+# One character of the MSI string pool changed after signing.
+b = rd('signed.msi')
+i = b.index(b'vouch test fixtures')
+b[i] = ord('V')
+wr('tampered.msi', b)
+# One byte of a cabinet's file data changed after signing.
+# The CFDATA checksum is zeroed ("not computed") as a careful attacker
+# would, so only the signature notices.
+b = rd('signed.cab')
+i = b.index(b'vouch cab fixture')
+b[i] = ord('V')
+datastart = struct.unpack_from('<I', b, 60)[0]  # first CFFOLDER's coffCabStart
+struct.pack_into('<I', b, datastart, 0)
+wr('tampered.cab', b)
+# The PE trick applied to a cabinet: payload appended inside the signature
+# area, its declared size grown to match.
+b = rd('signed.cab')
+sigoff, siglen = struct.unpack_from('<II', b, 44)
+assert sigoff + siglen == len(b)
+rnd = random.Random(5)
+payload = bytearray(rnd.getrandbits(8) for _ in range(2048))
+payload[8:12] = b'\xfe\xed\xfa\xce'
+b += payload
+struct.pack_into('<I', b, 48, siglen + len(payload))
+wr('payload.cab', b)
+PY3
+
+cp /etc/ssl/certs/DigiCert_Trusted_Root_G4.pem "$out/digicert-trusted-root-g4.pem"
+deb="$cache/shim-unsigned_16.1-2~deb12u1_amd64.deb"
+if [ -f "$deb" ]; then
+  dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/share/shim/debian-uefi-ca.der |
+    openssl x509 -inform DER -out "$out/debian-uefi-ca.pem"
+fi
 openssl x509 -in root.pem -out "$out/TEST-ONLY-root.pem"
 echo "gen.sh: done"
