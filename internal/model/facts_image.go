@@ -19,6 +19,10 @@ type ImageFacts struct {
 	Trailer      *Trailer `json:"trailer,omitempty"`
 	// Entries are the images of an ICO/CUR directory, in directory order.
 	Entries []IconEntry `json:"entries,omitempty"`
+	// Gaps are regions before the logical end that no structure refers
+	// to (ICO: bytes between the directory and the entries), classified
+	// like trailers.
+	Gaps []Trailer `json:"gaps,omitempty"`
 }
 
 // IconEntry is one image of an ICO/CUR directory.

@@ -18,7 +18,7 @@ var fuzzKinds = []string{identify.PNG, identify.JPEG, identify.GIF, identify.ICO
 // FuzzAnalyze runs every format's walk on mutated fixtures. Besides not
 // panicking, the facts must be consistent: the logical end inside the
 // file, a trailer exactly from there to the end, entry trailers inside
-// their entries.
+// their entries, gaps ordered and before the logical end.
 func FuzzAnalyze(f *testing.F) {
 	files, err := filepath.Glob("testdata/*.*")
 	if err != nil {
@@ -61,6 +61,13 @@ func FuzzAnalyze(f *testing.F) {
 			}
 		} else if im.LogicalEnd > 0 && im.LogicalEnd < size {
 			t.Fatalf("logical end %d < size %d without a trailer", im.LogicalEnd, size)
+		}
+		prev := int64(0)
+		for i, g := range im.Gaps {
+			if g.Size <= 0 || g.Offset < prev || g.Offset+g.Size > im.LogicalEnd {
+				t.Fatalf("gap %d %+v after %d, logical end %d", i, g, prev, im.LogicalEnd)
+			}
+			prev = g.Offset + g.Size
 		}
 		for i, e := range im.Entries {
 			if tr := e.Trailer; tr != nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 
 	"github.com/vouch-sec/vouch/internal/model"
 )
@@ -16,6 +17,7 @@ const maxIconEntries = 256
 type icoInfo struct {
 	format  string // "ico" or "cur"
 	entries []model.IconEntry
+	gaps    []model.Trailer
 	end     int64
 }
 
@@ -89,8 +91,41 @@ func walkICO(ctx context.Context, r io.ReaderAt, size int64) (icoInfo, error) {
 	}
 	if cut {
 		info.end = 0 // the file ends inside an image: no logical end
+		return info, errors.Join(errs...)
 	}
+	gaps, err := icoGaps(ctx, r, 6+16*int64(count), info.entries, info.end)
+	if err != nil {
+		return info, err
+	}
+	info.gaps = gaps
 	return info, errors.Join(errs...)
+}
+
+// icoGaps classifies the bytes before the logical end that neither the
+// directory nor any entry covers: viewers never read them, so they hide
+// data as well as a trailer does.
+func icoGaps(ctx context.Context, r io.ReaderAt, dirEnd int64, entries []model.IconEntry, end int64) ([]model.Trailer, error) {
+	type span struct{ start, end int64 }
+	spans := []span{{0, dirEnd}}
+	for _, e := range entries {
+		if e.Size > 0 {
+			spans = append(spans, span{e.Offset, e.Offset + e.Size})
+		}
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
+	var gaps []model.Trailer
+	cursor := int64(0)
+	for _, s := range append(spans, span{end, end}) {
+		if s.start > cursor {
+			t, err := classify(ctx, r, cursor, s.start-cursor)
+			if err != nil {
+				return nil, err
+			}
+			gaps = append(gaps, *t)
+		}
+		cursor = max(cursor, s.end)
+	}
+	return gaps, nil
 }
 
 // entryImageEnd sets ent.Format and returns where the embedded image ends,

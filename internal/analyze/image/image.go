@@ -82,7 +82,7 @@ func (analyzer) Analyze(ctx context.Context, in *analyze.Input, f *model.File) e
 		if info.format != "" {
 			im.Format = info.format
 		}
-		im.Entries, end = info.entries, info.end
+		im.Entries, im.Gaps, end = info.entries, info.gaps, info.end
 		for _, e := range info.entries {
 			if e.Width*e.Height > im.Width*im.Height {
 				im.Width, im.Height = e.Width, e.Height

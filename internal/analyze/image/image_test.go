@@ -81,6 +81,14 @@ func TestFixtures(t *testing.T) {
 				}},
 			},
 		}, ""},
+		{"ico-gap.ico", &model.ImageFacts{
+			Format: "ico", Width: 32, Height: 32, LogicalEnd: 2025,
+			Entries: []model.IconEntry{
+				{Width: 16, Height: 16, Format: "bmp", Offset: 122, Size: 1384},
+				{Width: 32, Height: 32, Format: "png", Offset: 1506, Size: 519},
+			},
+			Gaps: []model.Trailer{{Offset: 38, Size: 84, Entropy: 5.358, Class: "base64", Marker: "$", Preview: "$/T/rPJJQt5dKm1KLaWNjIaRhtV71W3v"}},
+		}, ""},
 		{"png-random.png", &model.ImageFacts{Format: "png", Width: 16, Height: 16, LogicalEnd: 511,
 			Trailer: &model.Trailer{Offset: 511, Size: 512, Entropy: 7.642, Class: "high-entropy", Preview: "D.eB.8..3..;'$.1v.......t0cx.C}."}}, ""},
 		{"png-zip.png", &model.ImageFacts{Format: "png", Width: 16, Height: 16, LogicalEnd: 511,

@@ -1,6 +1,7 @@
 // Package imagetrail finds images that carry data after their logical end
 // (PNG IEND, JPEG EOI, the GIF trailer, the furthest ICO entry, the BMP
-// pixel data) or inside an icon entry after its embedded image. The 3CX
+// pixel data), inside an icon entry after its embedded image, or between
+// icon entries where no entry refers to it. The 3CX
 // stage-2 loader read its C2 address from such bytes: icons ending in '$'
 // and base64 of an encrypted string.
 //
@@ -54,6 +55,7 @@ func (detector) DetectFile(f *model.File) []model.Finding {
 	if t := im.Trailer; t != nil {
 		if sev := Severity(t); sev > model.SeverityNone {
 			ev := evidence(im, t)
+			ev["where"] = "trailer"
 			out = append(out, model.Finding{
 				ID:       ID,
 				Severity: sev,
@@ -62,6 +64,21 @@ func (detector) DetectFile(f *model.File) []model.Finding {
 				Evidence: ev,
 			})
 		}
+	}
+	for _, g := range im.Gaps {
+		sev := Severity(&g)
+		if sev == model.SeverityNone {
+			continue
+		}
+		ev := evidence(im, &g)
+		ev["where"] = "gap"
+		out = append(out, model.Finding{
+			ID:       ID,
+			Severity: sev,
+			Path:     f.Path,
+			Title:    fmt.Sprintf("%s carries %d bytes at offset %d that no icon entry refers to: %s", base, g.Size, g.Offset, describe(&g)),
+			Evidence: ev,
+		})
 	}
 	for i, e := range im.Entries {
 		t := e.Trailer
@@ -73,6 +90,7 @@ func (detector) DetectFile(f *model.File) []model.Finding {
 			continue
 		}
 		ev := evidence(im, t)
+		ev["where"] = "entry"
 		ev["entry"] = i
 		ev["entry_format"] = e.Format
 		ev["entry_offset"] = e.Offset

@@ -41,7 +41,7 @@ func TestDetectFile(t *testing.T) {
 			Title: "icon.ico carries 84 bytes after the end of its image: '$' + base64 (3CX stage-2 shape)",
 			Evidence: map[string]any{
 				"format": "ico", "logical_end": int64(1000), "trailer_offset": int64(1000), "trailer_size": int64(84),
-				"class": "base64", "marker": "$", "entropy": 5.5, "preview": "xyz",
+				"class": "base64", "marker": "$", "entropy": 5.5, "preview": "xyz", "where": "trailer",
 			},
 		}}},
 		{"entry trailer", facts(&model.ImageFacts{Format: "ico", LogicalEnd: 2000, Entries: []model.IconEntry{
@@ -53,7 +53,18 @@ func TestDetectFile(t *testing.T) {
 			Evidence: map[string]any{
 				"format": "ico", "logical_end": int64(2000), "trailer_offset": int64(1000), "trailer_size": int64(700),
 				"class": "executable", "marker": "PE", "entropy": 5.5, "preview": "xyz",
-				"entry": 1, "entry_format": "png", "entry_offset": int64(538), "entry_size": int64(1462),
+				"where": "entry", "entry": 1, "entry_format": "png", "entry_offset": int64(538), "entry_size": int64(1462),
+			},
+		}}},
+		{"gap", facts(&model.ImageFacts{Format: "ico", LogicalEnd: 2000, Gaps: []model.Trailer{
+			{Offset: 38, Size: 8, Class: "zero-padding"},
+			{Offset: 600, Size: 300, Entropy: 7.3, Class: "high-entropy", Preview: "abc"},
+		}}), []model.Finding{{
+			ID: "image.trailing-data", Severity: model.SeverityHigh, Path: "app.zip!/res/icon.ico",
+			Title: "icon.ico carries 300 bytes at offset 600 that no icon entry refers to: high-entropy data (7.30 bits/byte, encrypted or compressed)",
+			Evidence: map[string]any{
+				"format": "ico", "logical_end": int64(2000), "trailer_offset": int64(600), "trailer_size": int64(300),
+				"class": "high-entropy", "entropy": 7.3, "preview": "abc", "where": "gap",
 			},
 		}}},
 	}
@@ -101,6 +112,7 @@ func TestFixtures(t *testing.T) {
 		"png-random.png":        {"high: png-random.png carries 512 bytes after the end of its image: high-entropy data (7.64 bits/byte, encrypted or compressed)"},
 		"png-zip.png":           {"high: png-zip.png carries 131 bytes after the end of its image: a zip archive"},
 		"jpeg-mz.jpg":           {"high: jpeg-mz.jpg carries 88 bytes after the end of its image: a PE executable"},
+		"ico-gap.ico":           {"high: ico-gap.ico carries 84 bytes at offset 38 that no icon entry refers to: '$' + base64 (3CX stage-2 shape)"},
 		"gif-text.gif":          {`low: gif-text.gif carries 55 bytes after the end of its image: text "Created with an image editor; se"`},
 	}
 	ents, err := os.ReadDir(fixtures)

@@ -139,6 +139,7 @@ open("ico-truncated.ico", "wb").write(ico[:len(ico) - 100])
 # Data hidden inside the PNG entry, after IEND but within the entry's size.
 count = struct.unpack("<H", ico[4:6])[0]
 ents = [list(struct.unpack("<BBBBHHII", ico[6 + 16 * i:22 + 16 * i])) for i in range(count)]
+orig = [list(e) for e in ents]
 blobs = [ico[e[7]:e[7] + e[6]] for e in ents]
 extra = open(f"{tmp}/random300", "rb").read()
 blobs = [b + extra if b.startswith(b"\x89PNG") else b for b in blobs]
@@ -150,5 +151,16 @@ for e, b in zip(ents, blobs):
     off += len(b)
 out += b"".join(blobs)
 open("ico-entry-trailer.ico", "wb").write(bytes(out))
+
+# The same payload between the directory and the first image: every entry
+# moves, none refers to it.
+out = bytearray(ico[:6])
+off = 6 + 16 * count + len(payload)
+for e in orig:
+    e[7] = off
+    out += struct.pack("<BBBBHHII", *e)
+    off += e[6]
+out += payload + ico[6 + 16 * count:]
+open("ico-gap.ico", "wb").write(bytes(out))
 PY
 ls -l
