@@ -39,6 +39,7 @@ package elf
 import (
 	"context"
 	"debug/buildinfo"
+	"errors"
 	"fmt"
 	"io"
 	"runtime/debug"
@@ -161,6 +162,9 @@ func (p *parser) goBuild() {
 		return
 	}
 	bi, err := readBuildInfo(p.r)
+	if errors.Is(err, errBuildInfoPanic) {
+		p.fail(err)
+	}
 	if err != nil && !isGo {
 		return
 	}
@@ -208,11 +212,13 @@ func modString(m *debug.Module) string {
 	return s
 }
 
+var errBuildInfoPanic = errors.New("debug/buildinfo.Read panicked")
+
 // readBuildInfo calls debug/buildinfo, turning a panic into an error.
 func readBuildInfo(r io.ReaderAt) (bi *buildinfo.BuildInfo, err error) {
 	defer func() {
 		if x := recover(); x != nil {
-			bi, err = nil, fmt.Errorf("debug/buildinfo.Read: panic: %v", x)
+			bi, err = nil, fmt.Errorf("%w: %v", errBuildInfoPanic, x)
 		}
 	}()
 	return buildinfo.Read(r)

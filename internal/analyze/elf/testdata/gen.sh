@@ -1,8 +1,9 @@
 #!/bin/bash
 # Regenerates the ELF fixtures of the elf analyzer and the elffind
-# detectors. Needs the Debian packages gcc and binutils (gcc -m32 is used
-# only with -nostdlib, so gcc-multilib is not needed; the 32-bit fixtures
-# are skipped when the assembler or linker lacks i386 support).
+# detectors. Needs the Debian packages gcc, binutils and git, and a Go
+# toolchain (golang-go) for the Go build info fixture. gcc -m32 is used only
+# with -nostdlib, so gcc-multilib is not needed; lib32.so is skipped when
+# the assembler or linker lacks i386 support.
 # Run from anywhere; writes next to this script. Nothing here is executed.
 set -euo pipefail
 
@@ -14,7 +15,8 @@ export LC_ALL=C
 cd "$work"
 
 # Fixed build ids keep the fixtures (and the tests) stable across rebuilds.
-bid=-Wl,--build-id=0x0123456789abcdef0123456789abcdef01234567
+# Without separate code pages the fixtures (fuzz seeds) are half the size.
+bid="-Wl,--build-id=0x0123456789abcdef0123456789abcdef01234567 -Wl,-z,noseparate-code"
 
 # pie: a PIE executable needing libm and libc.
 cat > pie.c <<'EOF'
@@ -22,7 +24,7 @@ cat > pie.c <<'EOF'
 #include <stdio.h>
 int main(int argc, char **argv) { printf("%f\n", cos((double)argc)); return 0; }
 EOF
-gcc -O2 -s -fPIE -pie "$bid" -Wl,--no-as-needed -o pie pie.c -lm
+gcc -O2 -s -fPIE -pie $bid -Wl,--no-as-needed -o pie pie.c -lm
 
 # libctor.so: a shared library with exports and a constructor.
 cat > ctor.c <<'EOF'
@@ -33,7 +35,7 @@ __attribute__((weak)) int ctor_weak(void) { return 1; }
 extern int puts(const char *);
 void ctor_hello(void) { puts("hello"); }
 EOF
-gcc -O2 -s -shared -fPIC "$bid" -Wl,-soname,libctor.so.1 -o libctor.so ctor.c
+gcc -O2 -s -shared -fPIC $bid -Wl,-soname,libctor.so.1 -o libctor.so ctor.c
 
 # libifunc.so: a library whose exported crc64 is picked by an IFUNC resolver,
 # the shape of the xz-utils backdoor hook (lzma_crc64 / crc64_resolve), and
@@ -51,23 +53,23 @@ static unsigned long local_crc32(const void *, unsigned long) __attribute__((ifu
 unsigned long lzma_version(void) { return 50601 + local_crc32(0, 0); }
 EOF
 # Not stripped: .symtab keeps the local IFUNC local_crc32.
-gcc -O2 -shared -fPIC "$bid" -Wl,-soname,libifunc.so.5 -o libifunc.so ifunc.c
+gcc -O2 -shared -fPIC $bid -Wl,-soname,libifunc.so.5 -o libifunc.so ifunc.c
 
 # execstack: an executable that asks for an executable stack.
 cat > tiny.c <<'EOF'
 void _start(void) { __asm__ volatile("mov $60, %eax\n xor %edi, %edi\n syscall"); }
 EOF
-gcc -Os -s -nostdlib -static -fno-asynchronous-unwind-tables "$bid" -Wl,-z,execstack -o execstack tiny.c
+gcc -Os -s -nostdlib -static -fno-asynchronous-unwind-tables $bid -Wl,-z,execstack -o execstack tiny.c
 
 # rwx: a static executable with a writable and executable LOAD segment.
 cat > rwx.c <<'EOF'
 __asm__(".section .wxcode,\"awx\",@progbits\n.globl patchme\npatchme:\n ret\n.previous");
 void _start(void) { __asm__ volatile("mov $60, %eax\n xor %edi, %edi\n syscall"); }
 EOF
-gcc -Os -s -nostdlib -static -fno-asynchronous-unwind-tables "$bid" -Wl,--no-warn-rwx-segments -o rwx rwx.c
+gcc -Os -s -nostdlib -static -fno-asynchronous-unwind-tables $bid -Wl,--no-warn-rwx-segments -o rwx rwx.c
 
 # static: a static executable without libc (a glibc static one is 700 KB).
-gcc -Os -s -nostdlib -static -fno-asynchronous-unwind-tables "$bid" -o static tiny.c
+gcc -Os -s -nostdlib -static -fno-asynchronous-unwind-tables $bid -o static tiny.c
 
 # ctors.o: a relocatable object with one .init_array, one .preinit_array and
 # one .ctors entry; .ctors carries the -1/0 sentinels of old crtbegin/crtend.
@@ -87,12 +89,51 @@ int value32;
 __attribute__((constructor)) static void init32(void) { value32 = 32; }
 int add32(int a, int b) { return a + b + value32; }
 EOF
-if gcc -m32 -O2 -s -shared -fPIC -nostdlib "$bid" -Wl,-soname,lib32.so.1 -o lib32.so lib32.c 2>/dev/null; then
+if gcc -m32 -O2 -s -shared -fPIC -nostdlib $bid -Wl,-soname,lib32.so.1 -o lib32.so lib32.c 2>/dev/null; then
 	have32=1
 else
 	echo "gen.sh: no i386 support, skipping lib32.so" >&2
 	have32=0
 fi
+
+# gobuild: a synthetic ELF holding the build info blob and build ID note of a
+# real Go binary (which is 1.4 MB, so it is not kept). The module replaces
+# a dependency with a local directory and is stamped with git metadata.
+mkdir -p go/dep go/hello
+printf 'module example.com/dep\n\ngo 1.26\n' > go/dep/go.mod
+printf 'package dep\n\nfunc Answer() int { return 42 }\n' > go/dep/dep.go
+cat > go/hello/go.mod <<'EOF'
+module example.com/hello
+
+go 1.26
+
+require example.com/dep v1.0.0
+
+replace example.com/dep v1.0.0 => ../dep
+EOF
+cat > go/hello/main.go <<'EOF'
+package main
+
+import (
+	"os"
+
+	"example.com/dep"
+)
+
+var version = "dev"
+
+func main() { os.Exit(dep.Answer() - 42 + len(version) - len(version)) }
+EOF
+(
+	cd go/hello
+	git init -q
+	git add -A
+	GIT_AUTHOR_DATE=2023-11-14T22:13:20Z GIT_COMMITTER_DATE=2023-11-14T22:13:20Z \
+		git -c user.name=vouch -c user.email=test@example.com commit -qm fixture
+	GOFLAGS= GOTOOLCHAIN=local CGO_ENABLED=0 GOOS=linux GOARCH=amd64 \
+		go build -buildvcs=true -ldflags="-s -w -buildid=vouch-fixture-buildid -X main.version=1.2.3" -o ../../hello.go.bin .
+)
+(cd "$here" && GOFLAGS= go run ./mkgo "$work/hello.go.bin" "$work/gobuild")
 
 # truncated: the PIE cut after its program headers' targets start.
 head -c 3000 pie > truncated
@@ -102,7 +143,7 @@ head -c 3000 pie > truncated
 cp pie shnum-lie
 printf '\xff\xff' | dd of=shnum-lie bs=1 seek=60 conv=notrunc status=none
 
-out=(pie libctor.so libifunc.so execstack rwx static ctors.o truncated shnum-lie)
+out=(pie libctor.so libifunc.so execstack rwx static ctors.o gobuild truncated shnum-lie)
 [ "$have32" = 1 ] && out+=(lib32.so)
 for f in "${out[@]}"; do
 	cp "$f" "$here/$f"
