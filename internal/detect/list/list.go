@@ -4,6 +4,7 @@ package list
 
 import (
 	"github.com/vouch-sec/vouch/internal/detect"
+	"github.com/vouch-sec/vouch/internal/detect/elffind"
 	"github.com/vouch-sec/vouch/internal/detect/imagetrail"
 	"github.com/vouch-sec/vouch/internal/detect/machofind"
 	"github.com/vouch-sec/vouch/internal/detect/masquerade"
@@ -14,6 +15,7 @@ import (
 func All() []detect.Detector {
 	return []detect.Detector{
 		masquerade.New(),
+		elffind.New(),
 		sig.New(), sig.NewPE(),
 		imagetrail.New(),
 		machofind.New(),
