@@ -165,7 +165,14 @@ func (f *file) thunks(dll string, rva uint32, vaBased bool, budget *int) []strin
 	}
 	var out []string
 	for i := 0; ; i++ {
-		if i == maxFuncsPerDLL || *budget <= 0 {
+		if *budget <= 0 {
+			if !f.importsCut {
+				f.problem("more than %d imported functions; the rest are ignored", maxImportFuncs)
+				f.importsCut = true
+			}
+			return out
+		}
+		if i == maxFuncsPerDLL {
 			f.problem("imports from %q cut at %d functions", dll, i)
 			return out
 		}

@@ -81,27 +81,31 @@ type file struct {
 	dllChars      uint16
 	dirs          [16]dataDir
 
-	sections []section
-	problems []string
+	sections   []section
+	importsCut bool
+
+	problems  []string // the first maxProblems
+	nproblems int
 }
 
 // problem records something malformed; parsing goes on.
 func (f *file) problem(format string, args ...any) {
-	f.problems = append(f.problems, fmt.Sprintf(format, args...))
+	f.nproblems++
+	if len(f.problems) < maxProblems {
+		f.problems = append(f.problems, fmt.Sprintf(format, args...))
+	}
 }
 
 // err joins the recorded problems into one error, or returns nil.
 func (f *file) err() error {
-	if len(f.problems) == 0 {
+	if f.nproblems == 0 {
 		return nil
 	}
-	p := f.problems
 	more := ""
-	if len(p) > maxProblems {
-		more = fmt.Sprintf("; and %d more", len(p)-maxProblems)
-		p = p[:maxProblems]
+	if f.nproblems > len(f.problems) {
+		more = fmt.Sprintf("; and %d more", f.nproblems-len(f.problems))
 	}
-	return errors.New(strings.Join(p, "; ") + more)
+	return errors.New(strings.Join(f.problems, "; ") + more)
 }
 
 // readAt reads exactly n bytes at off, refusing anything outside the file

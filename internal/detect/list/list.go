@@ -8,6 +8,7 @@ import (
 	"github.com/vouch-sec/vouch/internal/detect/imagetrail"
 	"github.com/vouch-sec/vouch/internal/detect/machofind"
 	"github.com/vouch-sec/vouch/internal/detect/masquerade"
+	"github.com/vouch-sec/vouch/internal/detect/pefind"
 	"github.com/vouch-sec/vouch/internal/detect/sig"
 )
 
@@ -17,6 +18,7 @@ func All() []detect.Detector {
 		masquerade.New(),
 		elffind.New(),
 		sig.New(), sig.NewPE(),
+		pefind.New(), pefind.NewSideload(),
 		imagetrail.New(),
 		machofind.New(),
 	}
