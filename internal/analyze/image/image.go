@@ -7,7 +7,19 @@
 // fetched icons whose last bytes were '$' and base64 of an encrypted C2
 // address. The analyzer records the logical end and classifies a trailer
 // (base64, executable, archive, high-entropy, padding, text, data); the
-// image detector judges it.
+// image detector judges it. Icons get two more hiding places checked: bytes
+// inside an entry after its embedded PNG or DIB ends, and bytes between
+// entries that no entry refers to.
+//
+// # Limits
+//
+// Only the outside of each image is checked: data hidden inside it (PNG
+// ancillary chunks, JPEG APPn/COM segments, GIF comment and application
+// extensions, BMP gaps before the pixel data) is not looked at. JPEG images
+// chained after the first EOI count as part of the file only when they
+// follow it immediately. CUR files are walked like ICO, but identify names
+// only type-1 icon directories image/ico, so cursors reach the analyzer
+// only through tests today.
 //
 // # Security
 //
