@@ -135,8 +135,14 @@ func (a *analyzer) analyzePE(ctx context.Context, in *analyze.Input) (*model.Sig
 	}
 	sf.CertTable = ct
 	tEnd := h.certOff + h.certSize
-	ct.TrailingBytes = in.Size - tEnd
-	if err := measureRegions(ctx, in, ct, hidden, span{tEnd, in.Size}); err != nil {
+	trailing := span{tEnd, in.Size}
+	if h.sectionsEnd > h.certOff {
+		// Sections lie after the table: what follows it is image data,
+		// not something appended.
+		trailing = span{}
+	}
+	ct.TrailingBytes = trailing.size()
+	if err := measureRegions(ctx, in, ct, hidden, trailing); err != nil {
 		return sf, err
 	}
 	var sigs []*sig

@@ -20,6 +20,11 @@ const (
 	cfbMaxRegSect = 0xFFFFFFFA
 	cfbNoStream   = 0xFFFFFFFF
 
+	// Bounds well above any real MSI (a few thousand entries, storages
+	// nested one or two deep).
+	cfbMaxEntries = 1 << 18
+	cfbMaxDepth   = 32
+
 	cfbTypeStorage = 1
 	cfbTypeStream  = 2
 	cfbTypeRoot    = 5
@@ -156,6 +161,9 @@ func openCFB(ctx context.Context, r io.ReaderAt, size int64) (*cfbFile, error) {
 		if err := readFull(r, buf, c.sectorOff(s), size); err != nil {
 			return nil, fmt.Errorf("reading directory sector %d: %w", s, err)
 		}
+		if len(c.entries) >= cfbMaxEntries {
+			return nil, fmt.Errorf("more than %d directory entries", cfbMaxEntries)
+		}
 		for i := int64(0); i+128 <= c.ss; i += 128 {
 			e := &cfbEntry{}
 			copy(e.raw[:], buf[i:i+128])
@@ -209,8 +217,11 @@ func openCFB(ctx context.Context, r io.ReaderAt, size int64) (*cfbFile, error) {
 func (c *cfbFile) buildTree() error {
 	visited := make([]bool, len(c.entries))
 	visited[0] = true
-	var walk func(st *cfbEntry) error
-	walk = func(st *cfbEntry) error {
+	var walk func(st *cfbEntry, depth int) error
+	walk = func(st *cfbEntry, depth int) error {
+		if depth > cfbMaxDepth {
+			return fmt.Errorf("storages nested deeper than %d", cfbMaxDepth)
+		}
 		stack := []uint32{st.child}
 		for len(stack) > 0 {
 			id := stack[len(stack)-1]
@@ -229,14 +240,14 @@ func (c *cfbFile) buildTree() error {
 			st.children = append(st.children, e)
 			stack = append(stack, e.left, e.right)
 			if e.typ == cfbTypeStorage {
-				if err := walk(e); err != nil {
+				if err := walk(e, depth+1); err != nil {
 					return err
 				}
 			}
 		}
 		return nil
 	}
-	return walk(c.root)
+	return walk(c.root, 0)
 }
 
 // copyRegular writes size bytes of the FAT chain at start to w.

@@ -39,6 +39,7 @@ type peHeader struct {
 	hasSecDir      bool
 	certOff        int64 // security directory: file offset and size
 	certSize       int64
+	sectionsEnd    int64 // end of the furthest section's raw data
 }
 
 // isEFI reports an EFI image subsystem: firmware, not Windows, checks
@@ -97,6 +98,22 @@ func parsePEHeader(r io.ReaderAt, size int64) (*peHeader, error) {
 	}
 	if binary.LittleEndian.Uint32(oh[nrvaOff:]) < 5 {
 		return h, nil
+	}
+	// The furthest section data, to tell whether the table is last. The
+	// loader reads at most 96 section headers.
+	nsec := int64(binary.LittleEndian.Uint16(coff[6:]))
+	if nsec > 96 {
+		nsec = 96
+	}
+	st := make([]byte, 40*nsec)
+	if readFull(r, st, opt+optSize, size) == nil {
+		for i := int64(0); i < nsec; i++ {
+			raw := int64(binary.LittleEndian.Uint32(st[40*i+16:]))
+			ptr := int64(binary.LittleEndian.Uint32(st[40*i+20:]))
+			if raw > 0 && ptr+raw > h.sectionsEnd {
+				h.sectionsEnd = ptr + raw
+			}
+		}
 	}
 	h.hasSecDir = true
 	h.secDirOff = opt + ddBase + 4*8
@@ -170,8 +187,9 @@ func walkCertTable(ctx context.Context, r io.ReaderAt, size int64, h *peHeader) 
 			break // not an entry: what is left is unaccounted for
 		}
 		e := model.CertEntry{Offset: p, Length: dwLength, Revision: rev, Type: typ}
-		contentEnd := p + dwLength
-		next := align8(contentEnd)
+		// Entries are quadword aligned relative to the table, as Windows
+		// steps through them.
+		next := p + align8(dwLength)
 		if next > end {
 			next = end // the last entry may end unaligned with the table
 		}
@@ -193,7 +211,7 @@ func walkCertTable(ctx context.Context, r io.ReaderAt, size int64, h *peHeader) 
 		}
 		// Up to 7 bytes after the blob are alignment padding: they must be
 		// zero (Windows' EnableCertPaddingCheck), and are not hidden.
-		padEnd := align8(accounted)
+		padEnd := p + align8(accounted-p)
 		if padEnd > next {
 			padEnd = next
 		}

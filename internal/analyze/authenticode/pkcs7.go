@@ -260,8 +260,11 @@ func findCerts(si *pkcs7.SignerInfo, certs []*x509.Certificate) []*x509.Certific
 func verifyRaw(pub any, h crypto.Hash, alg pkix.AlgorithmIdentifier, digest, signature []byte) (bool, error) {
 	switch key := pub.(type) {
 	case *rsa.PublicKey:
-		if key.N == nil || key.N.BitLen() < 1024 {
-			return false, fmt.Errorf("RSA key of %d bits is too small to verify", key.N.BitLen())
+		if key.N == nil {
+			return false, errors.New("RSA key without modulus")
+		}
+		if bits := key.N.BitLen(); bits < 1024 {
+			return false, fmt.Errorf("RSA key of %d bits is too small to verify", bits)
 		}
 		if alg.Algorithm.Equal(oidRSAPSS) {
 			opts, err := x509tools.UnmarshalRSAPSSParameters(h, alg.Parameters)
