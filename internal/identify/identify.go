@@ -143,7 +143,7 @@ func magic(h []byte, size int64) string {
 		return GIF
 	case has(0, "BM") && isBMP(h, size):
 		return BMP
-	case has(0, "\x00\x00\x01\x00") && isICO(h):
+	case (has(0, "\x00\x00\x01\x00") || has(0, "\x00\x00\x02\x00")) && isICO(h): // icon or cursor
 		return ICO
 	case has(0, "dex\n"):
 		return Dex

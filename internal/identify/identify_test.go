@@ -42,6 +42,7 @@ func TestIdentify(t *testing.T) {
 		{"iso", iso, "a", identify.ISO},
 		{"png", []byte("\x89PNG\r\n\x1a\n\x00"), "a.ico", identify.PNG},
 		{"ico", ico, "favicon", identify.ICO},
+		{"cursor", append([]byte("\x00\x00\x02"), ico[3:]...), "arrow.cur", identify.ICO},
 		{"bmp", bmp, "a", identify.BMP},
 		{"jpeg", []byte("\xff\xd8\xff\xe0"), "a", identify.JPEG},
 		{"gif", []byte("GIF89a\x01\x00"), "a", identify.GIF},
