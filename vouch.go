@@ -26,6 +26,7 @@ import (
 	"github.com/vouch-sec/vouch/internal/engine"
 	"github.com/vouch-sec/vouch/internal/limits"
 	"github.com/vouch-sec/vouch/internal/model"
+	"github.com/vouch-sec/vouch/internal/rules"
 	unpacklist "github.com/vouch-sec/vouch/internal/unpack/list"
 )
 
@@ -66,6 +67,12 @@ type Options struct {
 	// of the system's (or instead of them, with NoSystemRoots).
 	TrustRoots    []string
 	NoSystemRoots bool
+	// Rules are YARA rule files or directories of them (*.yar, *.yara)
+	// scanned on top of vouch's own; matches become "rule.match" findings.
+	Rules []string
+	// IOCs are plain lists of hashes, domains, URLs and IPs; hits become
+	// "ioc.match" findings.
+	IOCs []string
 }
 
 // Inspect analyses target, a file or directory on the host, and returns the
@@ -83,6 +90,9 @@ func Inspect(ctx context.Context, target string, o Options) (*Report, error) {
 		}
 		acfg.TrustRoots = append(acfg.TrustRoots, certs...)
 	}
+	if err := loadRules(&acfg, o.Rules, o.IOCs); err != nil {
+		return nil, err
+	}
 	return engine.Inspect(ctx, target, engine.Config{
 		Limits:    o.Limits,
 		Workers:   o.Workers,
@@ -92,6 +102,35 @@ func Inspect(ctx context.Context, target string, o Options) (*Report, error) {
 		Tool:      model.Tool{Name: "vouch", Version: Version},
 		Progress:  o.Progress,
 	})
+}
+
+// loadRules reads --rules and --ioc and compiles them with the
+// first-party rules; any error is the user's (a usage error).
+func loadRules(acfg *analyze.Config, rulePaths, iocPaths []string) error {
+	var srcs []rules.Source
+	if len(rulePaths) > 0 {
+		var err error
+		if srcs, err = rules.ReadUserRules(rulePaths); err != nil {
+			return &UsageError{Err: fmt.Errorf("--rules: %w", err)}
+		}
+	}
+	for _, p := range iocPaths {
+		l, err := rules.LoadIOC(p)
+		if err != nil {
+			return &UsageError{Err: fmt.Errorf("--ioc: %w", err)}
+		}
+		acfg.IOC = append(acfg.IOC, l)
+	}
+	srcs = append(srcs, rules.IOCSources(acfg.IOC)...)
+	if len(srcs) == 0 {
+		return nil
+	}
+	set, err := rules.Load(srcs)
+	if err != nil {
+		return &UsageError{Err: fmt.Errorf("--rules: %w", err)}
+	}
+	acfg.Rules = set
+	return nil
 }
 
 // UsageError is a bad option (exit code 2), as opposed to a bad target.

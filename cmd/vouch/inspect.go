@@ -29,6 +29,8 @@ type inspectOptions struct {
 	limits   limitFlags
 	trust    []string
 	noSystem bool
+	rules    []string
+	iocs     []string
 }
 
 type limitFlags struct {
@@ -53,6 +55,8 @@ func (o *inspectOptions) addFlags(cmd *cobra.Command) {
 	f.IntVarP(&o.workers, "workers", "j", 0, "analysis workers (default: one per CPU)")
 	f.StringArrayVar(&o.trust, "trust-root", nil, "PEM file of extra root certificates for signature chains (repeatable)")
 	f.BoolVar(&o.noSystem, "no-system-roots", false, "trust only --trust-root certificates, not the system's")
+	f.StringArrayVar(&o.rules, "rules", nil, "YARA rule file, or directory of *.yar/*.yara files, to scan every file with; matches are findings (repeatable)")
+	f.StringArrayVar(&o.iocs, "ioc", nil, "file listing sha256/sha1/md5 hashes, domains, URLs and IPs, one per line, # comments; hits are findings (repeatable)")
 	d := vouch.DefaultLimits()
 	l := &o.limits
 	f.IntVar(&l.maxDepth, "max-depth", d.MaxDepth, "limit: containers nested deeper than this are not unpacked")
@@ -120,6 +124,7 @@ func (o *inspectOptions) run(ctx context.Context, target string) error {
 	stopBar := startProgress(o.progress, prog)
 	rep, err := vouch.Inspect(ctx, target, vouch.Options{
 		Limits: lim, Workers: o.workers, Progress: prog, TrustRoots: o.trust, NoSystemRoots: o.noSystem,
+		Rules: o.rules, IOCs: o.iocs,
 	})
 	stopBar()
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"io"
 
 	"github.com/vouch-sec/vouch/internal/model"
+	"github.com/vouch-sec/vouch/internal/rules"
 )
 
 // Input is one file to analyse. Plugins never see a host path.
@@ -45,4 +46,9 @@ type Config struct {
 	// top of the system's unless NoSystemRoots is set.
 	TrustRoots    []*x509.Certificate
 	NoSystemRoots bool
+	// Rules are the rules the capability analyzer scans with: first-party
+	// plus --rules and the strings of --ioc lists. Nil: first-party only.
+	Rules *rules.Set
+	// IOC are the --ioc lists.
+	IOC []*rules.IOCList
 }

@@ -5,6 +5,7 @@ package list
 import (
 	"github.com/vouch-sec/vouch/internal/analyze"
 	"github.com/vouch-sec/vouch/internal/analyze/authenticode"
+	"github.com/vouch-sec/vouch/internal/analyze/capability"
 	"github.com/vouch-sec/vouch/internal/analyze/elf"
 	"github.com/vouch-sec/vouch/internal/analyze/image"
 	"github.com/vouch-sec/vouch/internal/analyze/macho"
@@ -21,5 +22,6 @@ func All(cfg analyze.Config) []analyze.Analyzer {
 		image.New(),
 		pe.New(),
 		macho.New(),
+		capability.New(cfg), // after the endpoints analyzer: matches --ioc lists against its facts
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/vouch-sec/vouch/internal/detect"
 	"github.com/vouch-sec/vouch/internal/detect/elffind"
 	"github.com/vouch-sec/vouch/internal/detect/imagetrail"
+	"github.com/vouch-sec/vouch/internal/detect/ioc"
 	"github.com/vouch-sec/vouch/internal/detect/machofind"
 	"github.com/vouch-sec/vouch/internal/detect/masquerade"
 	"github.com/vouch-sec/vouch/internal/detect/pefind"
@@ -21,5 +22,6 @@ func All() []detect.Detector {
 		pefind.New(), pefind.NewSideload(),
 		imagetrail.New(),
 		machofind.New(),
+		ioc.New(), ioc.NewRules(),
 	}
 }
