@@ -33,7 +33,7 @@ type PEFacts struct {
 	Imports      []Import          `json:"imports,omitempty"`       // sorted by DLL, then Delayed
 	Exports      []string          `json:"exports,omitempty"`       // sorted; unnamed ones as "#N"
 	TLSCallbacks []uint64          `json:"tls_callbacks,omitempty"` // RVAs, in array order
-	Resources    map[string]int    `json:"resources,omitempty"`     // resource type ("RT_ICON", or its name) → count
+	Resources    map[string]int    `json:"resources,omitempty"`     // resource type ("RT_ICON", "#N" for other IDs, or its name) → count
 	VersionInfo  map[string]string `json:"version_info,omitempty"`  // VERSIONINFO strings: CompanyName, FileVersion, …
 	// Overlay is the data after the image that nothing accounts for: after
 	// the last section (and the COFF symbol table), and after the

@@ -197,6 +197,23 @@ func TestFixtures(t *testing.T) {
 			ignore: []string{"Entropy"},
 		},
 		{
+			file: "driver.sys",
+			want: &model.PEFacts{
+				Machine: "amd64", Format: "pe32+", Type: "driver", Subsystem: "native",
+				ImageBase: base64, EntryPoint: 0x1000,
+				Sections: []model.Section{
+					{Name: ".text", Offset: 0x400, Size: 0x200, VirtualSize: 0x50, Flags: "rx"},
+					{Name: ".rdata", Offset: 0x600, Size: 0x200, VirtualSize: 0x30, Flags: "r"},
+					{Name: ".pdata", Offset: 0x800, Size: 0x200, VirtualSize: 0xc, Flags: "r"},
+					{Name: ".xdata", Offset: 0xa00, Size: 0x200, VirtualSize: 0x8, Flags: "r"},
+					{Name: ".idata", Offset: 0xc00, Size: 0x200, VirtualSize: 0x68, Flags: "rw"},
+				},
+				Imports:  []model.Import{{DLL: "ntoskrnl.exe", Functions: []string{"DbgPrint"}}},
+				Checksum: &model.Checksum{Stored: 0x60ef, Computed: 0x60ef},
+			},
+			ignore: []string{"Entropy"},
+		},
+		{
 			file: "hello64.exe",
 			want: &model.PEFacts{
 				Machine: "amd64", Format: "pe32+", Type: "exe", Subsystem: "windows-cui",

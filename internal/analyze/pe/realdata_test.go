@@ -113,11 +113,11 @@ func TestRealVersionInfo(t *testing.T) {
 		{"rcedit-5.0.2.tgz", "rcedit-5.0.2.tgz!/package/bin/rcedit-x64.exe", "amd64", map[string]string{
 			"CompanyName": "GitHub, Inc", "FileDescription": "Edit resources of exe", "FileVersion": "2.0.0",
 			"LegalCopyright": "Copyright (C) 2013 GitHub, Inc. All rights reserved.",
-			"ProductName": "rcedit", "ProductVersion": "2.0.0"}},
+			"ProductName":    "rcedit", "ProductVersion": "2.0.0"}},
 		{"rcedit-5.0.2.tgz", "rcedit-5.0.2.tgz!/package/bin/rcedit.exe", "i386", map[string]string{
 			"CompanyName": "GitHub, Inc", "FileDescription": "Edit resources of exe", "FileVersion": "2.0.0",
 			"LegalCopyright": "Copyright (C) 2013 GitHub, Inc. All rights reserved.",
-			"ProductName": "rcedit", "ProductVersion": "2.0.0"}},
+			"ProductName":    "rcedit", "ProductVersion": "2.0.0"}},
 	}
 	cache := map[string]map[string]*model.File{}
 	for _, tc := range tests {

@@ -59,6 +59,7 @@ func TestDetectFile(t *testing.T) {
 		{"lib64.dll", nil},
 		{"app64.exe", nil},
 		{"tls64.exe", nil},
+		{"driver.sys", nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {

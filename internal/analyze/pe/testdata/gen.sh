@@ -49,6 +49,10 @@ $cc32 "${flags[@]}" -s -o "$out/hello32.exe" "$src/hello.c"
 # symbol table follows the sections.
 $cc64 "${flags[@]}" -nostdlib -e efi_main -Wl,--subsystem,10 -o "$out/hello.efi" "$src/efi.c"
 
+# driver.sys: kernel-mode driver (native subsystem, WDM flag, ntoskrnl.exe).
+$cc64 "${flags[@]}" -s -nostdlib -e DriverEntry -Wl,--subsystem,native -Wl,--wdmdriver -o "$out/driver.sys" \
+	"$src/driver.c" -lntoskrnl
+
 # rwx64.exe: a writable and executable section (pe.rwx-section).
 $cc64 "${flags[@]}" -s -o "$out/rwx64.exe" "$src/rwx.c"
 
@@ -83,4 +87,4 @@ patch "$out/dotnet.exe" checksum
 # truncated.dll: lib64.dll cut inside its sections.
 head -c 8000 "$out/lib64.dll" >"$out/truncated.dll"
 
-ls -l "$out"/*.exe "$out"/*.dll "$out"/*.efi
+ls -l "$out"/*.exe "$out"/*.dll "$out"/*.efi "$out"/*.sys
