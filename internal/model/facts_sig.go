@@ -44,8 +44,9 @@ type Signature struct {
 	// LookalikeRoot is the name of a trusted root the chain claims to come
 	// from without being signed by it (ChainProblem "lookalike-root").
 	LookalikeRoot string `json:"lookalike_root,omitempty"`
-	// VerifiedAt is the time the chain was checked at: the timestamp's when
-	// it is valid, else the time of analysis.
+	// VerifiedAt is the time the chain was checked at when that is a valid
+	// timestamp's; nil means the time of analysis (left out so reports stay
+	// reproducible).
 	VerifiedAt *time.Time `json:"verified_at,omitempty"`
 }
 

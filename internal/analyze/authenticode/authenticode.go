@@ -68,6 +68,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"sort"
+	"time"
 
 	"github.com/vouch-sec/vouch/internal/analyze"
 	"github.com/vouch-sec/vouch/internal/identify"
@@ -178,9 +179,9 @@ func (a *analyzer) analyzePE(ctx context.Context, in *analyze.Input) (*model.Sig
 			if !s.DigestValid {
 				if ct.TrailingBytes > 0 && hmac.Equal(d.noTrail[s.hash], s.signed) {
 					s.DigestValidIgnoringTrailing = true
-					s.Problem = fmt.Sprintf("the file digest matches only without the %d bytes after the certificate table", ct.TrailingBytes)
+					s.addProblem(fmt.Sprintf("the file digest matches only without the %d bytes after the certificate table", ct.TrailingBytes))
 				} else {
-					s.Problem = "the file digest does not match the signed digest: the file was modified after signing"
+					s.addProblem("the file digest does not match the signed digest: the file was modified after signing")
 				}
 			}
 		}
@@ -236,6 +237,7 @@ func (a *analyzer) finish(sigs []*sig, usage x509.ExtKeyUsage) []model.Signature
 	out := make([]model.Signature, 0, len(sigs))
 	for _, s := range sigs {
 		at := a.trust.now().UTC()
+		var atTS *time.Time
 		if ts := s.ts; ts != nil && ts.SignatureValid && ts.cert != nil {
 			r := a.trust.check(ts.cert, ts.certs, ts.Time, x509.ExtKeyUsageTimeStamping)
 			ts.ChainValid = r.valid
@@ -243,6 +245,7 @@ func (a *analyzer) finish(sigs []*sig, usage x509.ExtKeyUsage) []model.Signature
 			ts.Valid = r.valid
 			if ts.Valid {
 				at = ts.Time
+				atTS = &ts.Time
 			}
 		}
 		if s.signer != nil {
@@ -252,7 +255,7 @@ func (a *analyzer) finish(sigs []*sig, usage x509.ExtKeyUsage) []model.Signature
 			s.ChainProblem = r.problem
 			s.LookalikeRoot = r.lookalike
 			s.Chain = certInfos(r.chain)
-			s.VerifiedAt = &at
+			s.VerifiedAt = atTS // nil: checked at the time of analysis
 		}
 		if s.ts != nil {
 			s.Timestamp = &s.ts.Timestamp

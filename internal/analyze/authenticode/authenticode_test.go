@@ -200,6 +200,10 @@ func TestFixtures(t *testing.T) {
 		{"expired-timestamped.exe", summary{Signed: true, Format: "pe",
 			Sigs:  []sigSum{{Alg: "sha256", Digest: true, Sig: true, Chain: true, Signer: expiredCN, TS: "rfc3161@2020-06-01T01:00:00Z valid"}},
 			Table: clean(1)}},
+		{"nosigner.dll", summary{Signed: true, Format: "pe",
+			Sigs:     []sigSum{{Alg: "sha256", Digest: true, Error: "signer certificate is not in the signature"}},
+			Table:    &tableSum{Entries: 1}, // the serial byte changed the file checksum
+			Findings: []string{"low sig.unchecked"}}},
 		{"signed.msi", summary{Signed: true, Format: "msi", Sigs: []sigSum{ok("sha256")}, Table: clean(1)}},
 		{"signed-ex.msi", summary{Signed: true, Format: "msi", Sigs: []sigSum{ok("sha256")}, Table: clean(1)}},
 		{"tampered.msi", summary{Signed: true, Format: "msi",

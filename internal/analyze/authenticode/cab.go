@@ -87,7 +87,7 @@ func (a *analyzer) analyzeCAB(ctx context.Context, in *analyze.Input) (*model.Si
 		}
 		s.DigestValid = hmac.Equal(d.Sum(nil), s.signed)
 		if !s.DigestValid {
-			s.Problem = "the cabinet digest does not match the signed digest: the cabinet was modified after signing"
+			s.addProblem("the cabinet digest does not match the signed digest: the cabinet was modified after signing")
 		}
 	}
 	sf.Signatures = a.finish(sigs, x509.ExtKeyUsageCodeSigning)

@@ -90,9 +90,9 @@ func (a *analyzer) analyzeMSI(ctx context.Context, in *analyze.Input) (*model.Si
 		s.DigestValid = exOK && hmac.Equal(digest, s.signed)
 		switch {
 		case !exOK:
-			s.Problem = "MsiDigitalSignatureEx does not match the streams' names, sizes and times: the package was modified after signing"
+			s.addProblem("MsiDigitalSignatureEx does not match the streams' names, sizes and times: the package was modified after signing")
 		case !s.DigestValid:
-			s.Problem = "the MSI digest does not match the signed digest: the package was modified after signing"
+			s.addProblem("the MSI digest does not match the signed digest: the package was modified after signing")
 		}
 	}
 	sf.Signatures = a.finish(sigs, x509.ExtKeyUsageCodeSigning)

@@ -69,6 +69,14 @@ type sig struct {
 	ts     *timestamp
 }
 
+// addProblem records why a check that ran failed.
+func (s *sig) addProblem(p string) {
+	if s.Problem != "" {
+		s.Problem += "; "
+	}
+	s.Problem += p
+}
+
 // timestamp is a verified-or-not countersignature.
 type timestamp struct {
 	model.Timestamp
@@ -144,7 +152,7 @@ func parseSignatures(der []byte, entry, depth int, budget *int) []*sig {
 			s.Error = err.Error()
 		}
 	case !valid:
-		s.Problem = problem
+		s.addProblem(problem)
 	default:
 		s.SignatureValid = true
 	}

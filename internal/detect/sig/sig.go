@@ -96,7 +96,9 @@ func (sigDetector) DetectFile(f *model.File) []model.Finding {
 	name := base(f.Path)
 	// A checked signature that does not verify outranks everything else.
 	for i, s := range sf.Signatures {
-		if s.Error != "" || (s.DigestValid && s.SignatureValid) {
+		// Problem is set only by a check that ran and failed; a digest or
+		// signature that could not be checked is sig.unchecked.
+		if s.Problem == "" {
 			continue
 		}
 		ev := sigEvidence(sf, i)
@@ -104,7 +106,7 @@ func (sigDetector) DetectFile(f *model.File) []model.Finding {
 		switch {
 		case s.DigestValidIgnoringTrailing && sf.CertTable != nil:
 			title = fmt.Sprintf("signature of %s does not cover %d bytes appended after it: modified after signing", name, sf.CertTable.TrailingBytes)
-		case s.DigestValid:
+		case s.DigestValid || s.DigestAlgorithm == "" || s.Error != "":
 			title = fmt.Sprintf("signature of %s does not verify with its signer's key: the signed data was altered", name)
 		}
 		return []model.Finding{{ID: Name + ".invalid", Severity: model.SeverityHigh, Path: f.Path, Title: title, Evidence: ev}}

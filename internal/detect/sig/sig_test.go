@@ -59,8 +59,10 @@ func TestDetectors(t *testing.T) {
 	trailing := good(true, "")
 	trailing.DigestValid = false
 	trailing.DigestValidIgnoringTrailing = true
+	trailing.Problem = "the file digest matches only without the trailing bytes"
 	badSig := good(true, "")
 	badSig.SignatureValid = false
+	badSig.Problem = "the signature does not verify with the signer's public key"
 	tests := []struct {
 		name string
 		sf   *model.SignatureFacts

@@ -260,6 +260,19 @@ struct.pack_into('<I', b, ck, ((s & 0xffff) + (s >> 16) + len(b)) & 0xffffffff)
 open(os.path.join(out, 'twoentries.dll'), 'wb').write(b)
 PY2
 
+# The SignerInfo names a certificate the signature does not carry (last
+# byte of its serial number changed; that field is not signed): the
+# signature cannot be checked, which is not the same as invalid.
+serial=$(openssl x509 -in leaf.pem -noout -serial | cut -d= -f2)
+python3 - "$out" "$serial" <<'PY4'
+import os, sys
+out, serial = sys.argv[1], bytes.fromhex(sys.argv[2])
+b = bytearray(open(os.path.join(out, 'signed.dll'), 'rb').read())
+i = b.rindex(serial)  # the SignerInfo comes after the certificates
+b[i + len(serial) - 1] ^= 0x01
+open(os.path.join(out, 'nosigner.dll'), 'wb').write(b)
+PY4
+
 # --- MSI: wixl output signed by osslsigncode ---
 printf 'vouch test fixture\n' > readme.txt
 cat > hello.wxs <<'WXS'
