@@ -89,11 +89,13 @@ func (p *parser) codeSign(off, size int64) *model.MachOCodeSign {
 	}
 	if end := off + size; end < p.size {
 		cs.TrailingBytes = p.size - end
-		e, err := entropyAt(p.ctx, p.r, end, cs.TrailingBytes, p.size)
-		if err != nil {
-			note("trailing bytes: %v", err)
+		if p.take(cs.TrailingBytes) {
+			e, err := entropyAt(p.ctx, p.r, end, cs.TrailingBytes, p.size)
+			if err != nil {
+				note("trailing bytes: %v", err)
+			}
+			cs.TrailingEntropy = e
 		}
-		cs.TrailingEntropy = e
 	}
 	if size > maxSignature {
 		note("signature takes %d bytes; not read", size)
@@ -316,8 +318,10 @@ func (p *parser) verifyPages(cd *codeDirectory) (pages, bad int, err error) {
 	if cd.hasScatter {
 		return 0, 0, errors.New("scatter vectors are not supported; pages not checked")
 	}
-	if cd.pageShift > 30 {
-		return 0, 0, fmt.Errorf("page size 2^%d", cd.pageShift)
+	if cd.pageShift > 30 || (cd.pageShift > 0 && cd.pageShift < 9) {
+		// The kernel takes 4 KiB and 16 KiB pages; tiny ones would only
+		// multiply the work.
+		return 0, 0, fmt.Errorf("page size 2^%d; pages not checked", cd.pageShift)
 	}
 	page := cd.codeLimit
 	if cd.pageShift > 0 {
@@ -335,6 +339,9 @@ func (p *parser) verifyPages(cd *codeDirectory) (pages, bad int, err error) {
 	}
 	if cd.codeLimit > p.size {
 		errs = append(errs, fmt.Errorf("code limit %d is past the end of the slice (%d bytes)", cd.codeLimit, p.size))
+	}
+	if !p.take(min(cd.codeLimit, p.size)) {
+		return int(max(want, cd.nCode)), bad, join(append(errs, errors.New("work budget spent; pages not checked"))...)
 	}
 	h := hk.new()
 	buf := make([]byte, min(page, 64<<10))

@@ -403,3 +403,16 @@ func inspect(p string) (*model.Report, error) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestManyFaults: one fault repeated in every load command is reported a
+// bounded number of times.
+func TestManyFaults(t *testing.T) {
+	var cmds [][]byte
+	for range 10000 {
+		cmds = append(cmds, le32(0x2, 8)) // LC_SYMTAB too short
+	}
+	_, err := run(t, "faults", hdr64(10000, cmds...))
+	if err == nil || len(err.Error()) > 2000 || !strings.HasSuffix(err.Error(), "9984 more problems") {
+		t.Errorf("error = %.300q…", err)
+	}
+}

@@ -64,6 +64,8 @@ type parser struct {
 	hasDysymtab     bool
 	sig, fixups     *[2]uint32 // dataoff, datasize
 	entropyBudget   int64
+	work            *budget
+	workSpent       bool
 	tooManySections bool
 }
 
@@ -73,10 +75,16 @@ func (p *parser) fail(format string, args ...any) {
 
 // parseSlice fills s from the Mach-O image in r (size bytes). It returns
 // the problems met; the facts gathered before and around them stay in s.
-func parseSlice(ctx context.Context, r io.ReaderAt, size int64, s *model.MachOSlice) error {
-	p := &parser{ctx: ctx, r: r, size: size, out: s, entropyBudget: 2 * size}
+func parseSlice(ctx context.Context, r io.ReaderAt, size int64, s *model.MachOSlice, work *budget) error {
+	p := &parser{ctx: ctx, r: r, size: size, out: s, entropyBudget: 2 * size, work: work}
 	if err := p.parse(); err != nil {
 		p.errs = append(p.errs, err)
+	}
+	// A hostile file can repeat one fault thousands of times; the first
+	// few tell the story.
+	const maxErrs = 16
+	if n := len(p.errs); n > maxErrs {
+		p.errs = append(p.errs[:maxErrs], fmt.Errorf("%d more problems", n-maxErrs))
 	}
 	return join(p.errs...)
 }
@@ -274,6 +282,19 @@ func (p *parser) segment(c []byte, is64 bool) error {
 	return err
 }
 
+// take spends n bytes of the file's work budget; the first refusal is
+// reported.
+func (p *parser) take(n int64) bool {
+	if p.work.take(n) {
+		return true
+	}
+	if !p.workSpent {
+		p.workSpent = true
+		p.fail("work budget for this file spent; later hashes, entropies or names skipped")
+	}
+	return false
+}
+
 func (p *parser) addSection(s model.Section) {
 	if len(p.out.Sections) >= maxSections {
 		if !p.tooManySections {
@@ -308,7 +329,7 @@ func (p *parser) sectionEntropy() error {
 			out++
 			continue
 		}
-		if s.Size > p.entropyBudget {
+		if s.Size > p.entropyBudget || !p.take(s.Size) {
 			continue
 		}
 		p.entropyBudget -= s.Size
@@ -386,6 +407,7 @@ func (p *parser) symtabImports(set map[string]struct{}) error {
 	}
 	const chunk = 4096
 	buf := make([]byte, min(count, chunk)*ent)
+	seen := map[int64]bool{} // string offsets already read
 	for done := int64(0); done < count; {
 		if err := p.ctx.Err(); err != nil {
 			return err
@@ -403,8 +425,12 @@ func (p *parser) symtabImports(set map[string]struct{}) error {
 				continue
 			}
 			strx := int64(p.bo.Uint32(e[0:]))
-			if strx >= strsize {
+			if strx >= strsize || seen[strx] {
 				continue
+			}
+			seen[strx] = true
+			if !p.take(min(maxName, strsize-strx)) {
+				return join(errs...)
 			}
 			name, err := cstringAt(p.r, stroff+strx, min(maxName, strsize-strx))
 			if err != nil {
@@ -462,6 +488,7 @@ func (p *parser) fixupImports(set map[string]struct{}) error {
 		return fmt.Errorf("chained fixups: symbols at %d past the end (%d bytes)", symOff, size)
 	}
 	syms := d[symOff:]
+	seen := map[int64]bool{}
 	for i := range count {
 		e := d[impOff+i*ent:]
 		var no int64
@@ -470,10 +497,15 @@ func (p *parser) fixupImports(set map[string]struct{}) error {
 		} else {
 			no = int64(bo.Uint32(e) >> 9)
 		}
-		if no >= int64(len(syms)) {
+		if no >= int64(len(syms)) || seen[no] {
 			continue
 		}
-		name := cstring(syms[no:min(int64(len(syms)), no+maxName)])
+		seen[no] = true
+		n := min(int64(len(syms)), no+maxName) - no
+		if !p.take(n) {
+			return nil
+		}
+		name := cstring(syms[no : no+n])
 		if name == "" {
 			continue
 		}
