@@ -194,13 +194,13 @@ func (p *parser) dynamicSymbols() error {
 			return
 		}
 		if s.shndx == shnUndef {
-			p.addName(&p.imports, "imports", str.get(uint64(s.name), maxNameLen))
+			p.addName(&p.imports, "imports", str.bytes(uint64(s.name), maxNameLen))
 			return
 		}
 		if s.shndx == shnAbs && s.value == 0 && s.size == 0 && s.typ == sttObject {
 			return // a version name (GLIBC_2.2.5) that version scripts define
 		}
-		name := str.get(uint64(s.name), maxNameLen)
+		name := str.bytes(uint64(s.name), maxNameLen)
 		vis := s.other & 3
 		if (s.bind == stbGlobal || s.bind == stbWeak || s.bind == stbUnique) && (vis == 0 || vis == 3) {
 			p.addName(&p.exports, "exports", name)
@@ -233,7 +233,7 @@ func (p *parser) symbolTable() error {
 		}
 		err = p.scanSymbols(sec.off, sec.size/ent, func(s sym) {
 			if s.typ == sttIFunc && s.shndx != shnUndef {
-				p.addName(&p.ifuncs, "ifuncs", str.get(uint64(s.name), maxNameLen))
+				p.addName(&p.ifuncs, "ifuncs", str.bytes(uint64(s.name), maxNameLen))
 			}
 		})
 		if err != nil {
@@ -260,10 +260,11 @@ func (p *parser) symEnt() uint64 {
 // scanSymbols calls fn for each of count symbols at off, read in chunks.
 func (p *parser) scanSymbols(off, count uint64, fn func(sym)) error {
 	ent := p.symEnt()
-	if count > maxSymbols {
-		count = maxSymbols
+	if lim := min(maxSymbols, p.symLeft); count > lim {
+		count = lim
 		p.truncated["symbols"] = true
 	}
+	p.symLeft -= count
 	var err error
 	if !p.inFile(off, count*ent) {
 		err = fmt.Errorf("%d symbols at %#x: past the end of the file (%d bytes)", count, off, p.size)
@@ -301,15 +302,16 @@ func (p *parser) scanSymbols(off, count uint64, fn func(sym)) error {
 	return err
 }
 
-// addName adds a name to one of the reported sets, within the caps.
-func (p *parser) addName(set *map[string]struct{}, list, name string) {
-	if name == "" {
+// addName adds a name to one of the reported sets, within the caps. The
+// name is copied only when it is new.
+func (p *parser) addName(set *map[string]struct{}, list string, name []byte) {
+	if len(name) == 0 {
 		return
 	}
 	if *set == nil {
 		*set = map[string]struct{}{}
 	}
-	if _, ok := (*set)[name]; ok {
+	if _, ok := (*set)[string(name)]; ok {
 		return
 	}
 	if len(*set) >= maxNames || p.nameBytes < int64(len(name)) {
@@ -317,7 +319,7 @@ func (p *parser) addName(set *map[string]struct{}, list, name string) {
 		return
 	}
 	p.nameBytes -= int64(len(name))
-	(*set)[name] = struct{}{}
+	(*set)[string(name)] = struct{}{}
 }
 
 // hashCount sizes the dynamic symbol table from DT_HASH (nchain) or
@@ -431,9 +433,10 @@ func (p *parser) initArrays() error {
 func (p *parser) ctorsCount(s sect) (uint64, error) {
 	ps := p.ptrSize()
 	n := s.size / ps
-	if n == 0 || s.size > maxCtorsRead {
+	if n == 0 || s.size > maxCtorsRead || s.size > p.ctorsLeft {
 		return n, nil
 	}
+	p.ctorsLeft -= s.size
 	b, err := p.read(s.off, n*ps)
 	if err != nil {
 		return n, fmt.Errorf("section .ctors: %w", err)
@@ -471,6 +474,11 @@ func (p *parser) notes() error {
 	var errs []error
 	for _, r := range rs {
 		n := min(r.size, maxNoteBytes)
+		if n > p.noteLeft {
+			p.truncated["notes"] = true
+			break
+		}
+		p.noteLeft -= n
 		b, err := p.read(r.off, n)
 		if err != nil {
 			errs = append(errs, err)

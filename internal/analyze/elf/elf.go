@@ -31,9 +31,12 @@
 // # Limits
 //
 // Lists are capped (see the max* constants); a list that was cut is named
-// in [model.ELFFacts].Truncated. Entropy is computed over at most three
-// times the file size in total, so overlapping sections cannot multiply
-// the work. Malformed input yields the facts read so far plus an error.
+// in [model.ELFFacts].Truncated. Work is budgeted over the whole file, not
+// per table, so thousands of sections claiming the same bytes cannot
+// multiply it: entropy over at most three times the file size, 4 Mi symbol
+// entries, 64 MiB of string tables loaded, 64 MiB of names read one by
+// one, 4 MiB of notes. Malformed input yields the facts read so far plus
+// an error.
 package elf
 
 import (
@@ -72,6 +75,14 @@ const (
 	maxGoSettings  = 1000
 	maxCtorsRead   = 8 << 20 // .ctors bytes read to find its sentinels
 	entropyPerByte = 3       // entropy budget, in multiples of the file size
+
+	// Budgets over the whole file, so that many sections claiming the same
+	// bytes (65536 symbol tables over one region) cannot multiply the work.
+	maxSymbolsTotal  = 4 << 20  // symbol entries read, all tables
+	maxStrtabsLoaded = 64 << 20 // string table bytes loaded whole, all tables
+	maxNotesTotal    = 4 << 20  // note bytes read, all sections
+	maxCtorsTotal    = 8 << 20  // .ctors bytes read, all sections
+	maxLookupBytes   = 64 << 20 // bytes read name by name from unloaded string tables
 )
 
 type analyzer struct{}
@@ -88,13 +99,18 @@ func (analyzer) Analyze(ctx context.Context, in *analyze.Input, f *model.File) (
 	ef := &model.ELFFacts{}
 	f.Facts.ELF = ef
 	p := &parser{
-		ctx:       ctx,
-		r:         io.NewSectionReader(in.R, 0, in.Size),
-		size:      uint64(max(in.Size, 0)),
-		ef:        ef,
-		truncated: map[string]bool{},
-		budget:    uint64(max(in.Size, 0)) * entropyPerByte,
-		nameBytes: maxNameBytes,
+		ctx:        ctx,
+		r:          io.NewSectionReader(in.R, 0, in.Size),
+		size:       uint64(max(in.Size, 0)),
+		ef:         ef,
+		truncated:  map[string]bool{},
+		budget:     uint64(max(in.Size, 0)) * entropyPerByte,
+		nameBytes:  maxNameBytes,
+		symLeft:    maxSymbolsTotal,
+		strLeft:    maxStrtabsLoaded,
+		noteLeft:   maxNotesTotal,
+		ctorsLeft:  maxCtorsTotal,
+		lookupLeft: maxLookupBytes,
 	}
 	defer func() {
 		// Last resort: the parser checks every bound, but a panic must

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -273,6 +274,55 @@ func TestMalformed(t *testing.T) {
 				t.Errorf("facts (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestOverlappingTables: 20000 symbol tables, note sections and .ctors
+// sections all claiming the same 1 MiB must not multiply the work. Past the
+// string table budget names are read from the file one by one, and must
+// read the same.
+func TestOverlappingTables(t *testing.T) {
+	const n = 20000
+	le := binary.LittleEndian
+	name := strings.Repeat("resolve_", 40) // longer than one on-demand read
+	region, regionSize := uint64(64), uint64(1<<20)
+	strOff := region + regionSize
+	// 17 MiB: too large to load, so every name is read from the file.
+	strtab := "\x00" + name + "\x00" + strings.Repeat("\x00", 17<<20)
+	shoff := strOff + uint64(len(strtab)+7)&^7
+	b := elf64(elf.ET_REL, 0, 0, shoff, n, 0)
+	b = append(b, make([]byte, shoff-64)...)
+	copy(b[strOff:], strtab)
+	// The region holds STT_GNU_IFUNC symbols (info 0x1a) with shndx 1 and
+	// name offset 1.
+	for off := region; off+24 <= strOff; off += 24 {
+		le.PutUint32(b[off:], 1)
+		b[off+4] = 0x1a
+		le.PutUint16(b[off+6:], 1)
+	}
+	for i := range n {
+		sh := make([]byte, 64)
+		switch {
+		case i == 0:
+		case i == 1:
+			le.PutUint32(sh[4:], uint32(elf.SHT_STRTAB))
+			le.PutUint64(sh[24:], strOff)
+			le.PutUint64(sh[32:], uint64(len(strtab)))
+		default:
+			le.PutUint32(sh[4:], []uint32{uint32(elf.SHT_SYMTAB), uint32(elf.SHT_NOTE), uint32(elf.SHT_PROGBITS)}[i%3])
+			le.PutUint64(sh[24:], region)
+			le.PutUint64(sh[32:], regionSize)
+			le.PutUint32(sh[40:], 1) // sh_link: the string table
+		}
+		b = append(b, sh...)
+	}
+	start := time.Now()
+	got, err := run(t, b)
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("took %v", d)
+	}
+	if !slices.Equal(got.IFuncs, []string{name}) || !slices.Equal(got.Truncated, []string{"entropy", "names", "notes", "sections", "symbols"}) {
+		t.Errorf("ifuncs %q truncated %v (err %v)", got.IFuncs, got.Truncated, err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package elf
 
 import (
+	"bytes"
 	"context"
 	"debug/elf"
 	"encoding/binary"
@@ -129,9 +130,14 @@ type parser struct {
 	exports map[string]struct{}
 	ifuncs  map[string]struct{}
 
-	truncated map[string]bool
-	budget    uint64 // entropy bytes left
-	nameBytes int64  // symbol name bytes left
+	truncated  map[string]bool
+	budget     uint64 // entropy bytes left
+	nameBytes  int64  // symbol name bytes left
+	symLeft    uint64 // symbol entries left to read
+	strLeft    uint64 // string table bytes left to load whole
+	noteLeft   uint64 // note bytes left to read
+	ctorsLeft  uint64 // .ctors bytes left to read
+	lookupLeft uint64 // bytes left to read for names of unloaded tables
 }
 
 func (p *parser) ptrSize() uint64 {
@@ -555,36 +561,57 @@ func (p *parser) strtab(off, size uint64) (*strtab, error) {
 		size = p.size - off
 	}
 	t := &strtab{p: p, off: off, size: size}
-	if size <= maxStrtabLoad {
+	if size <= maxStrtabLoad && size <= p.strLeft {
 		b, err := p.read(off, size)
 		if err != nil {
 			return nil, err
 		}
+		p.strLeft -= size
 		t.data = b
 	}
 	return t, nil
 }
 
 // get returns the NUL-terminated string at i, cut at limit bytes.
-func (t *strtab) get(i uint64, limit int) string {
+func (t *strtab) get(i uint64, limit int) string { return string(t.bytes(i, limit)) }
+
+// bytes is get without the copy for a loaded table: the result may alias
+// the table and must not be kept.
+func (t *strtab) bytes(i uint64, limit int) []byte {
 	if i >= t.size {
-		return ""
+		return nil
 	}
-	var b []byte
 	if t.data != nil {
-		b = t.data[i:]
+		b := t.data[i:]
 		if len(b) > limit {
 			b = b[:limit]
 		}
-	} else {
-		b = make([]byte, min(uint64(limit), t.size-i))
-		n, _ := t.p.r.ReadAt(b, int64(t.off+i))
+		if j := bytes.IndexByte(b, 0); j >= 0 {
+			b = b[:j]
+		}
+		return b
+	}
+	// Read a short prefix first: most names are short, and a hostile
+	// file can ask for millions of them; all such reads share a budget.
+	var out []byte
+	for step := 64; ; step *= 4 {
+		want := min(uint64(limit-len(out)), uint64(step), t.size-i-uint64(len(out)))
+		if want > t.p.lookupLeft {
+			t.p.truncated["names"] = true
+			return nil // never a cut name
+		}
+		t.p.lookupLeft -= want
+		b := make([]byte, want)
+		n, _ := t.p.r.ReadAt(b, int64(t.off+i+uint64(len(out))))
 		b = b[:n]
+		if j := bytes.IndexByte(b, 0); j >= 0 {
+			return append(out, b[:j]...)
+		}
+		out = append(out, b...)
+		if n < int(want) || len(out) >= limit || uint64(len(out)) >= t.size-i {
+			return out
+		}
 	}
-	if j := strings.IndexByte(string(b), 0); j >= 0 {
-		b = b[:j]
-	}
-	return string(b)
 }
 
 // fileOff maps a virtual address to a file offset through the LOAD
