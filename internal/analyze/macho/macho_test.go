@@ -72,6 +72,13 @@ func devidSig(bad int, cmsValid bool, err string) *model.MachOCodeSign {
 	}
 }
 
+// sha1Sig: a sha1 primary and a sha256 alternate CodeDirectory.
+func sha1Sig(bad int) *model.MachOCodeSign {
+	cs := devidSig(bad, true, "")
+	cs.CodeDirectories, cs.HashType = 2, "sha1"
+	return cs
+}
+
 var (
 	plainImports = []string{"_puts", "dyld_stub_binder"}
 	libSystem    = []string{"/usr/lib/libSystem.B.dylib"}
@@ -120,6 +127,8 @@ func TestFixtures(t *testing.T) {
 		{"devid-broken-page.dylib", &model.MachOFacts{Slices: []model.MachOSlice{arm64Slice(0, 61696, devidSig(1, true, ""))}}, ""},
 		{"devid-stale-cms.dylib", &model.MachOFacts{Slices: []model.MachOSlice{arm64Slice(0, 61696,
 			devidSig(0, false, "CMS signature: pkcs7.Verify: crypto/rsa: verification error"))}}, ""},
+		{"devid-sha1-sha256.dylib", &model.MachOFacts{Slices: []model.MachOSlice{arm64Slice(0, 61696, sha1Sig(0))}}, ""},
+		{"devid-sha256-rehashed.dylib", &model.MachOFacts{Slices: []model.MachOSlice{arm64Slice(0, 61696, sha1Sig(1))}}, ""},
 		{"fat-clean.dylib", &model.MachOFacts{Fat: true, Slices: fatClean}, ""},
 		{"fat-overlay.dylib", &model.MachOFacts{Fat: true, Slices: fatClean,
 			Overlay: &model.Region{Offset: 82736, Size: 1120, Entropy: 3.638}}, ""},
@@ -414,5 +423,27 @@ func TestManyFaults(t *testing.T) {
 	_, err := run(t, "faults", hdr64(10000, cmds...))
 	if err == nil || len(err.Error()) > 2000 || !strings.HasSuffix(err.Error(), "9984 more problems") {
 		t.Errorf("error = %.300q…", err)
+	}
+}
+
+// TestSpecialSlots: a requirements blob changed after signing no longer
+// matches special slot -2.
+func TestSpecialSlots(t *testing.T) {
+	d := fixture(t, "devid-arm64.dylib")
+	sb := d[49408:]
+	count := binary.BigEndian.Uint32(sb[8:])
+	for i := range count {
+		e := sb[12+8*i:]
+		if binary.BigEndian.Uint32(e) == 2 {
+			sb[binary.BigEndian.Uint32(e[4:])+11] ^= 1 // the requirement count
+		}
+	}
+	got, err := run(t, "reqs", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := got.Slices[0].CodeSign
+	if cs.BadSpecialSlots != 1 || cs.BadPages != 0 || cs.CMSValid == nil || !*cs.CMSValid {
+		t.Errorf("code signature = %+v", cs)
 	}
 }

@@ -76,6 +76,13 @@ func TestFixtures(t *testing.T) {
 				"signer": "Developer ID Application: Vouch Test (VOUCHTEST1)", "team_id": "VOUCHTEST1", "cms_valid": false,
 				"error": "CMS signature: pkcs7.Verify: crypto/rsa: verification error"},
 		}}},
+		{"devid-sha1-sha256.dylib", nil},
+		{"devid-sha256-rehashed.dylib", []finding{{
+			"macho.codesign-broken", model.SeverityHigh,
+			"arm64 Mach-O was changed after code signing: 1 of 13 code pages no longer match their signed hashes",
+			map[string]any{"ad_hoc": false, "bad_pages": 1, "cpu": "arm64", "hash_type": "sha1", "pages": 13,
+				"signer": "Developer ID Application: Vouch Test (VOUCHTEST1)", "team_id": "VOUCHTEST1"},
+		}}},
 		{"appended.dylib", []finding{{
 			"macho.data-after-signature", model.SeverityMedium,
 			"arm64 Mach-O carries 3000 bytes after its code signature, which no signature covers",
@@ -113,8 +120,9 @@ func fat(slices ...model.MachOSlice) *model.File {
 	return &model.File{Path: "u", Kind: "macho-fat", Facts: &model.Facts{MachO: &model.MachOFacts{Fat: true, Slices: slices}}}
 }
 
-// TestAsymmetry covers what real universal binaries legitimately differ in.
-func TestAsymmetry(t *testing.T) {
+// TestFacts covers what real universal binaries legitimately differ in,
+// and signature states the fixtures do not reach.
+func TestFacts(t *testing.T) {
 	sys := []string{"/usr/lib/libSystem.B.dylib"}
 	tests := []struct {
 		name string
@@ -149,6 +157,12 @@ func TestAsymmetry(t *testing.T) {
 		{"unhashed bytes before the signature", &model.File{Path: "h", Kind: "macho", Facts: &model.Facts{MachO: &model.MachOFacts{
 			Slices: []model.MachOSlice{{CPU: "arm64", CodeSign: &model.MachOCodeSign{Offset: 8192, Size: 100, CodeLimit: 4096, UnhashedBytes: 4096}}},
 		}}}, []string{"macho.data-after-signature medium"}},
+		{"requirements changed after signing", &model.File{Path: "r", Kind: "macho", Facts: &model.Facts{MachO: &model.MachOFacts{
+			Slices: []model.MachOSlice{{CPU: "arm64", CodeSign: &model.MachOCodeSign{Pages: 3, BadSpecialSlots: 1}}},
+		}}}, []string{"macho.codesign-broken high"}},
+		{"CMS could not be checked", &model.File{Path: "c", Kind: "macho", Facts: &model.Facts{MachO: &model.MachOFacts{
+			Slices: []model.MachOSlice{{CPU: "arm64", CodeSign: &model.MachOCodeSign{Pages: 3, Error: "CMS signature: pkcs7.Parse: …"}}},
+		}}}, nil},
 		{"no facts", &model.File{Path: "n", Kind: "macho"}, nil},
 	}
 	for _, tc := range tests {

@@ -97,5 +97,9 @@ python3 src/sign.py "${sign[@]}" thin-arm64.dylib devid-arm64.dylib
 cp devid-arm64.dylib devid-broken-page.dylib
 flip devid-broken-page.dylib "$text"
 python3 src/sign.py "${sign[@]}" --stale-cms "$text" thin-arm64.dylib devid-stale-cms.dylib
+# Two code directories (sha1 primary, sha256 alternate); in the broken copy
+# the sha256 directory was re-hashed after a code change, the sha1 one not.
+python3 src/sign.py "${sign[@]}" --hashes sha1,sha256 thin-arm64.dylib devid-sha1-sha256.dylib
+python3 src/sign.py "${sign[@]}" --hashes sha1,sha256 --rehash-alternates "$text" thin-arm64.dylib devid-sha256-rehashed.dylib
 
 ls -l ./*.dylib

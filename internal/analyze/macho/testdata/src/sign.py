@@ -6,9 +6,17 @@ an empty requirements blob bound by special slot -2, and a detached CMS
 signature over the CodeDirectory made by openssl with a TEST-ONLY key
 (no signed attributes, so the output is deterministic).
 
+--hashes sha1,sha256: a primary sha1 CodeDirectory (the one CMS signs) and
+an alternate sha256 one in slot 0x1000, as codesign writes for old
+deployment targets.
+
 --stale-cms OFF: after signing, flip the byte at file offset OFF and hash the
 pages again, keeping the old CMS signature: the pages match the new
 CodeDirectory but the signature no longer covers it.
+
+--rehash-alternates OFF: flip the byte at OFF and hash the pages again in
+the alternate CodeDirectories only: the strongest directory matches the
+file, the signed primary one does not.
 
 Only for vouch's test fixtures; nothing here is a general signer.
 """
@@ -38,7 +46,13 @@ def segment(data, name):
     raise SystemExit('no segment %r' % name)
 
 
-def code_directory(data, limit, ident, team, special):
+HASHES = {'sha1': (1, 20), 'sha256': (2, 32)}
+
+
+def code_directory(data, limit, ident, team, special, hname='sha256'):
+    htype, hsize = HASHES[hname]
+    digest = lambda b: hashlib.new(hname, b).digest()
+    special = [digest(b) if b is not None else b'\0' * hsize for b in special]
     ident = ident.encode() + b'\0'
     team = team.encode() + b'\0'
     nspecial = len(special)
@@ -46,20 +60,20 @@ def code_directory(data, limit, ident, team, special):
     header = 88
     ident_off = header
     team_off = ident_off + len(ident)
-    hash_off = team_off + len(team) + 32 * nspecial
-    length = hash_off + 32 * npages
+    hash_off = team_off + len(team) + hsize * nspecial
+    length = hash_off + hsize * npages
     text = segment(data, b'__TEXT')
     text_size = struct.unpack_from('<Q', data, text + 48)[0]
     cd = struct.pack('>IIIIIIIIIBBBBIIIIQQQQ',
                      0xfade0c02, length, 0x20400, 0x10000, hash_off, ident_off,
-                     nspecial, npages, limit, 32, 2, 0, 12, 0, 0, team_off, 0, 0,
+                     nspecial, npages, limit, hsize, htype, 0, 12, 0, 0, team_off, 0, 0,
                      0, text_size, 0)
     assert len(cd) == header
     cd += ident + team
     for h in reversed(special):  # slot -n first
         cd += h
     for i in range(npages):
-        cd += hashlib.sha256(data[i * PAGE:min((i + 1) * PAGE, limit)]).digest()
+        cd += digest(bytes(data[i * PAGE:min((i + 1) * PAGE, limit)]))
     assert len(cd) == length
     return cd
 
@@ -98,6 +112,8 @@ def main():
     ap.add_argument('--ca', required=True)
     ap.add_argument('--reserve', type=int, default=12288)
     ap.add_argument('--stale-cms', type=int, default=-1)
+    ap.add_argument('--hashes', default='sha256')
+    ap.add_argument('--rehash-alternates', type=int, default=-1)
     a = ap.parse_args()
 
     data = bytearray(open(a.input, 'rb').read())
@@ -113,14 +129,19 @@ def main():
     struct.pack_into('<Q', data, le + 48, filesize)
 
     req = struct.pack('>III', 0xfade0c01, 12, 0)
-    special = [b'\0' * 32, hashlib.sha256(req).digest()]  # -1 Info.plist (none), -2 requirements
-    cd = code_directory(data, dataoff, a.ident, a.team, special)
-    sig_der = cms(cd, a.cert, a.key, a.ca)
+    special = [None, req]  # -1 Info.plist (none), -2 requirements
+    hashes = a.hashes.split(',')
+    cds = [code_directory(data, dataoff, a.ident, a.team, special, h) for h in hashes]
+    sig_der = cms(cds[0], a.cert, a.key, a.ca)
     if a.stale_cms >= 0:
         data[a.stale_cms] ^= 0xff
-        cd = code_directory(data, dataoff, a.ident, a.team, special)
+        cds = [code_directory(data, dataoff, a.ident, a.team, special, h) for h in hashes]
+    if a.rehash_alternates >= 0:
+        data[a.rehash_alternates] ^= 0xff
+        cds[1:] = [code_directory(data, dataoff, a.ident, a.team, special, h) for h in hashes[1:]]
     wrapper = struct.pack('>II', 0xfade0b01, 8 + len(sig_der)) + sig_der
-    sb = superblob([(0, cd), (2, req), (0x10000, wrapper)])
+    blobs = [(0, cds[0]), (2, req)] + [(0x1000 + i, cd) for i, cd in enumerate(cds[1:])]
+    sb = superblob(blobs + [(0x10000, wrapper)])
     assert len(sb) <= a.reserve, (len(sb), a.reserve)
     data += sb + b'\0' * (a.reserve - len(sb))
     with open(a.output, 'wb') as f:
