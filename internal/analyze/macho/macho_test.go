@@ -447,3 +447,30 @@ func TestSpecialSlots(t *testing.T) {
 		t.Errorf("code signature = %+v", cs)
 	}
 }
+
+// TestChainedFixups reads imports from LC_DYLD_CHAINED_FIXUPS in its three
+// import formats (ld64.lld 14 does not write them, so the blob is built
+// here as dyld's fixup-chains.h lays it out).
+func TestChainedFixups(t *testing.T) {
+	names := []byte("\x00_dlopen\x00_socket\x00")
+	for _, tc := range []struct {
+		format  uint32
+		imports []byte
+	}{
+		{1, le32(1|9<<9, 1|1<<8|1<<9)}, // ordinal 1; name offsets 9 and 1; the second weak
+		{2, le32(1|9<<9, 0, 1|1<<9, 0)},
+		{3, le32(1, 9, 0, 0, 1, 1, 0, 0)},
+	} {
+		hdr := le32(0, 28, 28, 28+uint32(len(tc.imports)), 2, tc.format, 0)
+		blob := append(append(hdr, tc.imports...), names...)
+		data := hdr64(1, le32(0x80000034, 16, 48, uint32(len(blob))))
+		data = append(data, blob...)
+		got, err := run(t, "fixups", data)
+		if err != nil {
+			t.Fatalf("format %d: %v", tc.format, err)
+		}
+		if d := cmp.Diff([]string{"_dlopen", "_socket"}, got.Slices[0].Imports); d != "" {
+			t.Errorf("format %d imports (-want +got):\n%s", tc.format, d)
+		}
+	}
+}
