@@ -55,6 +55,9 @@ func (f *file) exportFacts(p *model.PEFacts) error {
 					f.problem("export name %d at RVA 0x%x is not in the file", i, rva)
 					break
 				}
+				if !f.takeName(name) {
+					break
+				}
 				out = append(out, clean(name))
 				if ords != nil {
 					named[uint32(le.Uint16(ords[2*i:]))] = true

@@ -333,3 +333,26 @@ func TestVersionInfoGarbage(t *testing.T) {
 		t.Errorf("version info = %v", got.VersionInfo)
 	}
 }
+
+// TestNameBudget: 17000 distinct 500-byte export names are 8.5 MB of
+// strings; those past the 8 MiB name budget are dropped.
+func TestNameBudget(t *testing.T) {
+	const n, nameLen = 17000, 500
+	const names, ords, strs = 0x100, 0x100 + 4*n, 0x100 + 6*n
+	data := make([]byte, strs+n*(nameLen+1))
+	put(data, 16, uint32(1), uint32(0), uint32(n), uint32(0), uint32(0x1000+names), uint32(0x1000+ords))
+	for i := range n {
+		off := strs + i*(nameLen+1)
+		put(data, names+4*i, uint32(0x1000+off))
+		put(data, ords+2*i, uint16(i))
+		copy(data[off:], fmt.Sprintf("%0*d", nameLen, i))
+	}
+	got, err := run(t, image{
+		sections: []sec{{name: ".edata", va: 0x1000, data: data}},
+		dirs:     map[int][2]uint32{0: {0x1000, 40}},
+	})
+	if want := 8 << 20 / nameLen; len(got.Exports) != want {
+		t.Errorf("%d exports kept, want %d", len(got.Exports), want)
+	}
+	wantErr(t, err, "more than 8388608 bytes of imported and exported names")
+}

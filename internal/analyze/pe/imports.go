@@ -209,6 +209,9 @@ func (f *file) thunks(dll string, rva uint32, vaBased bool, budget *int) []strin
 			f.problem("imports from %q: entry %d: name at RVA 0x%x is not in the file", dll, i, hint)
 			return out
 		}
+		if !f.takeName(name) {
+			return out
+		}
 		out = append(out, clean(name))
 	}
 }

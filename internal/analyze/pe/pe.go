@@ -10,10 +10,14 @@
 // # Security
 //
 // The input is hostile. The parser is our own, over an io.ReaderAt, rather
-// than debug/pe (not hardened against adversarial input) or
-// github.com/saferwall/pe (needs the whole file in memory, logs to stdout by
-// default, and its resource walk only rejects a directory that is its own
-// ancestor: directories shared many times over make the walk exponential).
+// than debug/pe (not hardened against adversarial input, no delay-load
+// imports, exports, resources or TLS) or github.com/saferwall/pe v1.6.5,
+// which needs the whole file in memory, logs to stdout unless given a
+// logger, and walks the resource tree with no depth limit, rejecting only a
+// directory already on the current path: directories shared between
+// branches are walked once per branch. Measured here, a 55 KB file with
+// four levels of 40 shared directories took saferwall 3 s and 1 GB of
+// allocations (this parser: 4 ms); each added level multiplies that by 40.
 // Every read is bounded by the file size and by maxStructRead; every count
 // read from the file is capped (see the constants in reader.go) and the
 // resource tree is walked at most maxResDepth deep, each directory once.

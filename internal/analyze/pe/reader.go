@@ -23,6 +23,7 @@ const (
 	maxFuncsPerDLL  = 16384
 	maxImportFuncs  = 1 << 16 // across all DLLs
 	maxExports      = 1 << 16 // Windows ordinals are 16-bit
+	maxNameBytes    = 8 << 20 // imported and exported names together, before dedup
 	maxTLSCallbacks = 1024
 	maxResEntries   = 1 << 16 // directory entries visited in the resource tree
 	maxResDepth     = 3       // type → name → language, as the loader walks it
@@ -83,6 +84,8 @@ type file struct {
 
 	sections   []section
 	importsCut bool
+	nameBytes  int // of names kept so far
+	namesCut   bool
 
 	problems  []string // the first maxProblems
 	nproblems int
@@ -106,6 +109,19 @@ func (f *file) err() error {
 		more = fmt.Sprintf("; and %d more", f.nproblems-len(f.problems))
 	}
 	return errors.New(strings.Join(f.problems, "; ") + more)
+}
+
+// takeName charges a name read from the file to the name budget and says
+// whether it may be kept.
+func (f *file) takeName(name string) bool {
+	if f.nameBytes += len(name); f.nameBytes <= maxNameBytes {
+		return true
+	}
+	if !f.namesCut {
+		f.problem("more than %d bytes of imported and exported names; the rest are ignored", maxNameBytes)
+		f.namesCut = true
+	}
+	return false
 }
 
 // readAt reads exactly n bytes at off, refusing anything outside the file
