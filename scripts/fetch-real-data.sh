@@ -33,6 +33,7 @@ pins=(
   "grub-efi-amd64-signed_1+2.06+13+deb12u2_amd64.deb fbe2b28166a6dca8111bbf6a30d52d4781973c3a0440d8080f901e039b1f83f2 deb:grub-efi-amd64-signed=1+2.06+13+deb12u2"
   "shim-signed_1.51~1+deb12u1+16.1-2~deb12u1_amd64.deb c2acf5e559664bbadb7ce5789f9a321f39754a34854d3097b8cc0369df513b3b deb:shim-signed=1.51~1+deb12u1+16.1-2~deb12u1"
   "shim-unsigned_16.1-2~deb12u1_amd64.deb 0e6bb35c8dfef3df78f623f90f676a53a9eb128e109802dc8471f0b30cb95191 deb:shim-unsigned=16.1-2~deb12u1"
+  "python3-setuptools_66.1.1-1+deb12u2_all.deb 96f934b8dbe4367c4cf9e4c740aa5c85f9a9ac8875a16556c8677fb342c7838f deb:python3-setuptools=66.1.1-1+deb12u2"
 )
 
 ok=0 missing=0

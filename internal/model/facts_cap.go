@@ -33,12 +33,16 @@ type Endpoint struct {
 	Offset   int64    `json:"offset"`
 }
 
-// PackageFacts are an ecosystem package's metadata (analyze/pkgmeta).
+// PackageFacts are an ecosystem package's metadata (analyze/pkgmeta, whose
+// package doc lists the hook names and Extra keys of each ecosystem).
 type PackageFacts struct {
-	Ecosystem    string            `json:"ecosystem"` // "npm", "pypi", "deb", "rpm"
-	Name         string            `json:"name,omitempty"`
-	Version      string            `json:"version,omitempty"`
-	InstallHooks map[string]string `json:"install_hooks,omitempty"` // hook name → command or script
-	Dependencies map[string]string `json:"dependencies,omitempty"`  // name → version range
-	Extra        map[string]string `json:"extra,omitempty"`         // ecosystem-specific facts
+	Ecosystem string `json:"ecosystem"` // "npm", "pypi", "deb", "rpm", "go"
+	Name      string `json:"name,omitempty"`
+	Version   string `json:"version,omitempty"`
+	// InstallHooks: hook name → command or script ("postinstall" → "node
+	// install.js", "cmdclass:install" → class, "pth:import" → the lines;
+	// deb/rpm scripts → "present", their code is a member file).
+	InstallHooks map[string]string `json:"install_hooks,omitempty"`
+	Dependencies map[string]string `json:"dependencies,omitempty"` // name → version range ("" for any)
+	Extra        map[string]string `json:"extra,omitempty"`        // ecosystem-specific facts
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/vouch-sec/vouch/internal/analyze/image"
 	"github.com/vouch-sec/vouch/internal/analyze/macho"
 	"github.com/vouch-sec/vouch/internal/analyze/pe"
+	"github.com/vouch-sec/vouch/internal/analyze/pkgmeta"
 	"github.com/vouch-sec/vouch/internal/analyze/script"
 )
 
@@ -22,6 +23,7 @@ func All(cfg analyze.Config) []analyze.Analyzer {
 		image.New(),
 		pe.New(),
 		macho.New(),
+		pkgmeta.New(),
 		capability.New(cfg), // after the endpoints analyzer: matches --ioc lists against its facts
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/vouch-sec/vouch/internal/detect/machofind"
 	"github.com/vouch-sec/vouch/internal/detect/masquerade"
 	"github.com/vouch-sec/vouch/internal/detect/pefind"
+	"github.com/vouch-sec/vouch/internal/detect/pkghook"
 	"github.com/vouch-sec/vouch/internal/detect/sig"
 )
 
@@ -17,6 +18,7 @@ import (
 func All() []detect.Detector {
 	return []detect.Detector{
 		masquerade.New(),
+		pkghook.New(),
 		elffind.New(),
 		sig.New(), sig.NewPE(),
 		pefind.New(), pefind.NewSideload(),
