@@ -33,7 +33,6 @@ func (p *parser) dynamic() error {
 	case sec != nil && sec.off != off:
 		p.anomaly("PT_DYNAMIC is at %#x but the .dynamic section at %#x", off, sec.off)
 	}
-	p.dyn.present = true
 	ent := 2 * p.ptrSize()
 	n := size / ent
 	if n > maxDynEntries {

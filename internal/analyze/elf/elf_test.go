@@ -277,6 +277,122 @@ func TestMalformed(t *testing.T) {
 	}
 }
 
+// dynELF builds a minimal dynamic ELF in either class and byte order: one
+// LOAD segment over the whole file, PT_INTERP, and PT_DYNAMIC with
+// DT_NEEDED, DT_SONAME, DT_RUNPATH, DT_STRTAB and DT_STRSZ. No sections.
+func dynELF(is64 bool, bo binary.ByteOrder, machine elf.Machine) []byte {
+	const base = 0x10000
+	ehsize, phentsize, word := 52, 32, 4
+	if is64 {
+		ehsize, phentsize, word = 64, 56, 8
+	}
+	interp := "/lib/ld.so.1\x00"
+	strtab := "\x00libc.so.6\x00libbe.so.2\x00$ORIGIN/../lib\x00"
+	phoff := ehsize
+	interpOff := phoff + 3*phentsize
+	strOff := interpOff + len(interp)
+	dynOff := (strOff + len(strtab) + 7) &^ 7
+	dyn := [][2]uint64{{uint64(elf.DT_NEEDED), 1}, {uint64(elf.DT_SONAME), 11}, {uint64(elf.DT_RUNPATH), 22},
+		{uint64(elf.DT_STRTAB), uint64(base + strOff)}, {uint64(elf.DT_STRSZ), uint64(len(strtab))}, {0, 0}}
+	size := dynOff + len(dyn)*2*word
+	b := make([]byte, size)
+	put := func(off int, v uint64, n int) {
+		switch n {
+		case 2:
+			bo.PutUint16(b[off:], uint16(v))
+		case 4:
+			bo.PutUint32(b[off:], uint32(v))
+		case 8:
+			bo.PutUint64(b[off:], v)
+		}
+	}
+	copy(b, "\x7fELF")
+	b[4], b[5], b[6] = 1, 1, 1
+	if is64 {
+		b[4] = 2
+	}
+	if bo == binary.BigEndian {
+		b[5] = 2
+	}
+	put(16, uint64(elf.ET_DYN), 2)
+	put(18, uint64(machine), 2)
+	put(20, 1, 4)
+	o := 0
+	if is64 {
+		o = 4
+	}
+	put(28+o, uint64(phoff), word) // e_phoff
+	rest := 40 + 3*o
+	put(rest, uint64(ehsize), 2)
+	put(rest+2, uint64(phentsize), 2)
+	put(rest+4, 3, 2)
+	progs := [][4]uint64{ // type, offset, filesz, flags
+		{uint64(elf.PT_LOAD), 0, uint64(size), uint64(elf.PF_R | elf.PF_W)},
+		{uint64(elf.PT_INTERP), uint64(interpOff), uint64(len(interp)), uint64(elf.PF_R)},
+		{uint64(elf.PT_DYNAMIC), uint64(dynOff), uint64(len(dyn) * 2 * word), uint64(elf.PF_R | elf.PF_W)},
+	}
+	for i, g := range progs {
+		e := phoff + i*phentsize
+		put(e, g[0], 4)
+		if is64 {
+			put(e+4, g[3], 4)
+			put(e+8, g[1], 8)
+			put(e+16, base+g[1], 8)
+			put(e+32, g[2], 8)
+			put(e+40, g[2], 8)
+		} else {
+			put(e+4, g[1], 4)
+			put(e+8, base+g[1], 4)
+			put(e+16, g[2], 4)
+			put(e+20, g[2], 4)
+			put(e+24, g[3], 4)
+		}
+	}
+	copy(b[interpOff:], interp)
+	copy(b[strOff:], strtab)
+	for i, d := range dyn {
+		put(dynOff+i*2*word, d[0], word)
+		put(dynOff+i*2*word+word, d[1], word)
+	}
+	return b
+}
+
+// TestByteOrders reads the loader's view of ELF files of every class and
+// byte order (the committed fixtures are all little-endian x86).
+func TestByteOrders(t *testing.T) {
+	tests := []struct {
+		is64    bool
+		bo      binary.ByteOrder
+		machine elf.Machine
+		class   string
+		want    string
+	}{
+		{false, binary.BigEndian, elf.EM_MIPS, "elf32", "mips"},
+		{false, binary.LittleEndian, elf.EM_MIPS, "elf32", "mipsel"},
+		{true, binary.BigEndian, elf.EM_PPC64, "elf64", "ppc64"},
+		{true, binary.LittleEndian, elf.EM_PPC64, "elf64", "ppc64le"},
+		{true, binary.BigEndian, elf.EM_S390, "elf64", "s390x"},
+		{true, binary.LittleEndian, elf.EM_AARCH64, "elf64", "aarch64"},
+		{true, binary.LittleEndian, elf.EM_RISCV, "elf64", "riscv64"},
+		{false, binary.LittleEndian, elf.EM_ARM, "elf32", "arm"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.want, func(t *testing.T) {
+			got, err := run(t, dynELF(tc.is64, tc.bo, tc.machine))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := &model.ELFFacts{
+				Class: tc.class, Machine: tc.want, Type: "dyn", Interpreter: "/lib/ld.so.1",
+				Needed: []string{"libc.so.6"}, Soname: "libbe.so.2", RPath: []string{"$ORIGIN/../lib"},
+			}
+			if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(model.ELFFacts{}, "Segments")); diff != "" {
+				t.Errorf("facts (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 // TestOverlappingTables: 20000 symbol tables, note sections and .ctors
 // sections all claiming the same 1 MiB must not multiply the work. Past the
 // string table budget names are read from the file one by one, and must

@@ -1,6 +1,8 @@
 package elf_test
 
 import (
+	"debug/elf"
+	"encoding/binary"
 	"os"
 	"path/filepath"
 	"slices"
@@ -26,6 +28,8 @@ func FuzzAnalyze(f *testing.F) {
 		}
 		f.Add(b)
 	}
+	f.Add(dynELF(false, binary.BigEndian, elf.EM_MIPS))
+	f.Add(dynELF(true, binary.BigEndian, elf.EM_PPC64))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if len(b) == 0 {
 			return

@@ -94,7 +94,6 @@ type sect struct {
 
 // dynInfo is what the dynamic section says.
 type dynInfo struct {
-	present                   bool
 	strtab, strsz             uint64
 	symtab, hash, gnuHash     uint64
 	hasStrtab, hasSymtab      bool
