@@ -442,6 +442,24 @@ func TestOverlappingTables(t *testing.T) {
 	}
 }
 
+// TestGoWithoutSections: with the section headers gone (sstrip), Go build
+// info is still found in the first writable segment, and the Go build ID
+// in PT_NOTE.
+func TestGoWithoutSections(t *testing.T) {
+	b := readFixture(t, "gobuild")
+	le := binary.LittleEndian
+	le.PutUint64(b[40:], 0) // e_shoff
+	le.PutUint16(b[60:], 0) // e_shnum
+	le.PutUint16(b[62:], 0) // e_shstrndx
+	got, err := run(t, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Go == nil || got.Go.Version != "go1.26.8" || got.Go.Path != "example.com/hello" || got.Go.BuildID != "vouch-fixture-buildid" || len(got.Sections) != 0 {
+		t.Errorf("go %+v, %d sections", got.Go, len(got.Sections))
+	}
+}
+
 // TestCompressedNameTable is the debug/elf trap: a SHF_COMPRESSED section
 // name table that inflates to 256 MiB. elf.NewFile (and so
 // debug/buildinfo) would inflate it whole; the analyzer must not.
