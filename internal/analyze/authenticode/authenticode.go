@@ -19,16 +19,28 @@
 //     gaps, and its table walk accepts zero padding of any size; the strict
 //     check is the point of this package.
 //   - PKCS#7 structures: github.com/sassoftware/relic/v8/lib/pkcs7 types
-//     and encoding/asn1. SignerInfo verification, RFC 3161 and legacy
-//     timestamps and nested signatures (1.3.6.1.4.1.311.2.4.1) are own
-//     code on top, because relic's verifier does not tell "invalid" from
-//     "could not check" and its TSTInfo unpacking indexes an empty slice on
-//     a token without content.
+//     and encoding/asn1 (relic models Authenticode's SpcIndirectDataContent
+//     and keeps the raw SignerInfo needed to re-hash the authenticated
+//     attributes; smallstep/pkcs7 was not needed). SignerInfo verification,
+//     RFC 3161 and legacy timestamps and nested signatures
+//     (1.3.6.1.4.1.311.2.4.1) are own code on top, because relic's verifier
+//     does not tell "invalid" from "could not check" and its TSTInfo
+//     unpacking indexes an empty slice on a token without content. relic's
+//     lib/authenticode is not imported: it pulls keyrings, D-Bus and
+//     OpenPGP into the binary.
 //   - MSI: an own bounded reader for the compound file (relic's comdoc
 //     follows sector chains without cycle checks) and the MSI digest over
 //     the streams sorted by raw UTF-16 name, with the MsiDigitalSignatureEx
-//     metadata pre-hash when present.
-//   - CAB: own parsing of the CFHEADER reserve area and the CAB digest.
+//     metadata pre-hash when present. The DigitalSignature stream gets the
+//     same strict check as a PE entry (bytes after the DER are hidden).
+//   - CAB: own parsing of the CFHEADER reserve area and the CAB digest;
+//     the signature area is checked like a PE entry, and bytes after it are
+//     trailing.
+//
+// What an invalid result means: [model.Signature.Problem] is set only by a
+// check that ran and failed (digest mismatch, signature that does not
+// verify); anything that stopped a check (malformed DER, unsupported
+// algorithm, missing signer certificate) goes to Error instead.
 //   - Chains: crypto/x509 against the system roots plus --trust-root.
 //
 // # Digest

@@ -37,6 +37,7 @@ func (a *analyzer) analyzeCAB(ctx context.Context, in *analyze.Input) (*model.Si
 	sf := &model.SignatureFacts{Format: "cab"}
 	cs, err := parseCABHeader(in.R, in.Size)
 	if err != nil {
+		sf.Signed = cs != nil
 		sf.Error = fmt.Sprintf("parseCABHeader: %v", err)
 		return sf, nil
 	}

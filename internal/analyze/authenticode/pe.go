@@ -333,6 +333,31 @@ func anyNonZero(r io.ReaderAt, size, a, b int64) (bool, error) {
 	return false, nil
 }
 
+// wordSum adds up the little-endian 16-bit words of b (an odd last byte
+// is a word of its own), eight bytes at a time: two 32-bit lanes collect
+// pairs of words and cannot overflow within a 64 KiB chunk.
+func wordSum(b []byte) uint64 {
+	var sum uint64
+	for len(b) > 1<<16 {
+		sum += wordSum(b[:1<<16])
+		b = b[1<<16:]
+	}
+	var lanes uint64
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		v := binary.LittleEndian.Uint64(b[i:])
+		lanes += v&0x0000ffff0000ffff + (v>>16)&0x0000ffff0000ffff
+	}
+	sum += lanes&0xffffffff + lanes>>32
+	for ; i+1 < len(b); i += 2 {
+		sum += uint64(b[i]) | uint64(b[i+1])<<8
+	}
+	if i < len(b) {
+		sum += uint64(b[i])
+	}
+	return sum
+}
+
 // peDigests is the result of one pass over a signed PE.
 type peDigests struct {
 	full     map[crypto.Hash][]byte // Authenticode image hash
@@ -407,12 +432,7 @@ func digestPE(ctx context.Context, r io.ReaderAt, size int64, h *peHeader, algs 
 				b[k-off] = 0
 			}
 		}
-		for i := 0; i+1 < len(b); i += 2 {
-			sum += uint64(b[i]) | uint64(b[i+1])<<8
-		}
-		if len(b)%2 == 1 {
-			sum += uint64(b[len(b)-1])
-		}
+		sum += wordSum(b)
 		off += n
 	}
 	if !snapped {

@@ -231,6 +231,54 @@ else:
 write('modified.exe', b)
 PY
 
+# A legacy Authenticode timestamp (a PKCS#9 countersignature, as pre-2016
+# signatures carry), from a one-request local server: osslsigncode speaks
+# the legacy protocol only over HTTP. The time is the generation time.
+cat > legacy-tsa.py <<'PY5'
+import base64, http.server, os, subprocess, sys, tempfile
+def tlv(b, i):
+    tag, l = b[i], b[i + 1]
+    i += 2
+    if l & 0x80:
+        n = l & 0x7f
+        l = int.from_bytes(b[i:i + n], 'big')
+        i += n
+    return tag, b[i:i + l], i + l
+def octets(b):
+    i = 0
+    while i < len(b):
+        tag, val, i = tlv(b, i)
+        if tag == 0x04:
+            return val
+        if tag & 0x20 and (r := octets(val)) is not None:
+            return r
+    return None
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        req = base64.b64decode(self.rfile.read(int(self.headers['Content-Length'])))
+        with tempfile.NamedTemporaryFile() as f:
+            f.write(octets(req))  # the signature value being timestamped
+            f.flush()
+            out = subprocess.run(['openssl', 'cms', '-sign', '-binary', '-nodetach', '-outform', 'DER',
+                                  '-signer', 'tsa.pem', '-inkey', 'tsa.key', '-md', 'sha256', '-in', f.name],
+                                 check=True, capture_output=True).stdout
+        resp = base64.b64encode(out)
+        self.send_response(200)
+        self.send_header('Content-Type', 'application/octet-stream')
+        self.send_header('Content-Length', str(len(resp)))
+        self.end_headers()
+        self.wfile.write(resp)
+    def log_message(self, *a):
+        pass
+srv = http.server.HTTPServer(('127.0.0.1', 0), H)
+open('legacy-tsa.port', 'w').write(str(srv.server_address[1]))
+srv.handle_request()
+PY5
+python3 legacy-tsa.py &
+for _ in $(seq 50); do [ -s legacy-tsa.port ] && break; sleep 0.1; done
+sign hello64.exe "$out/legacy-timestamped.exe" -h sha256 -t "http://127.0.0.1:$(cat legacy-tsa.port)"
+wait
+
 # A second WIN_CERTIFICATE entry (as in Debian's shimx64.efi): the SHA-1
 # signature of the same image appended as its own entry. osslsigncode does
 # not write two entries, so the table is extended by hand.
