@@ -24,9 +24,13 @@ var ErrTooDeep = errors.New("JSON nested too deeply")
 // Inline commands in a hook: code given on the command line, piped to a
 // shell or fetched at install time. Facts for the diff, not verdicts.
 var (
-	reInlineCode = regexp.MustCompile(`(?i)\b(?:node|nodejs|bun|deno)(?:\.exe)?\s+(?:[^|;&]*\s)?(?:-e|--eval|-p|--print)\b|\b(?:sh|bash|zsh|dash|python[0-9.]*|perl|ruby)\s+(?:-\w*\s+)*-\w*c\b|\beval\b|\|\s*(?:sudo\s+)?(?:sh|bash|zsh|dash|node|python[0-9.]*)\b|(?:^|[\s;&|])(?:powershell|pwsh)(?:\.exe)?\s[^|;&]*-(?:e|enc|encodedcommand|c|command)\b`)
-	reDownload   = regexp.MustCompile(`(?i)\b(?:curl|wget|invoke-webrequest|iwr|invoke-restmethod|irm|bitsadmin|certutil)\b|https?://`)
-	reSeparator  = regexp.MustCompile(`&&|\|\||[;&|\n]`)
+	reInlineCode = regexp.MustCompile(`(?i)\b(?:node|nodejs|bun|deno)(?:\.exe)?\s+(?:--?[\w-]+(?:=\S*)?\s+)*?(?:-e|--eval|-p|--print)\b` +
+		`|\b(?:sh|bash|zsh|dash|python[0-9.]*)(?:\.exe)?\s+(?:-\w+\s+)*?-\w*c\b` +
+		`|\b(?:perl|ruby)(?:\.exe)?\s+(?:-\w+\s+)*?-\w*e\b` +
+		`|\beval\b|\|\s*(?:sudo\s+)?(?:sh|bash|zsh|dash|node|python[0-9.]*)\b` +
+		`|(?:^|[\s;&|])(?:powershell|pwsh)(?:\.exe)?\s[^|;&]*-(?:e|enc|encodedcommand|c|command)\b`)
+	reDownload  = regexp.MustCompile(`(?i)\b(?:curl|wget|invoke-webrequest|iwr|invoke-restmethod|irm|bitsadmin|certutil)\b|https?://`)
+	reSeparator = regexp.MustCompile(`&&|\|\||[;&|\n]`)
 )
 
 // Interpreters whose first file argument is the script a hook runs.

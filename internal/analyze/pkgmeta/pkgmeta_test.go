@@ -132,6 +132,11 @@ func TestNPMHooks(t *testing.T) {
 		{"powershell -enc SQBFAFgA", m{"hook_inline_code": "postinstall"}},
 		{"node scripts\\win.js", m{"hook_files:postinstall": "scripts/win.js"}},
 		{"husky install", m{}},
+		{"node server.js -p 3000", m{"hook_files:postinstall": "server.js"}},
+		{"node --no-warnings --max-old-space-size=4096 -e 'x'", m{"hook_inline_code": "postinstall"}},
+		{"perl -we 'print 1'", m{"hook_inline_code": "postinstall"}},
+		{"bash -ec 'make'", m{"hook_inline_code": "postinstall"}},
+		{"python setup.py -c", m{"hook_files:postinstall": "setup.py"}},
 	}
 	for _, tt := range tests {
 		js := `{"scripts":{"postinstall":` + quoteJSON(tt.cmd) + `}}`
