@@ -96,9 +96,12 @@ func (Terminal) Render(w io.Writer, r *model.Report, o Options) error {
 }
 
 func verdictWord(v, failOn model.Severity) string {
+	gateOff := failOn > model.SeverityCritical
 	switch {
 	case v == model.SeverityNone:
 		return "clean: no findings"
+	case gateOff:
+		return fmt.Sprintf("%s (gate off: --fail-on none)", strings.ToUpper(v.String()))
 	case v >= failOn:
 		return fmt.Sprintf("%s: fails the gate (--fail-on %s)", strings.ToUpper(v.String()), failOn)
 	default:
