@@ -43,11 +43,16 @@ __declspec(dllexport) unsigned __stdcall CheckLicense(unsigned long h) { return 
 int __stdcall DllMainCRTStartup(void *h, unsigned reason, void *r) { return 1; }
 C
 dll() { cc -shared -Wl,-e,DllMainCRTStartup "$@"; }
-dll -o "$work/ffmpeg-1.0.0.dll" "$work/ffmpeg.c"
-dll -DV101 -o "$work/ffmpeg-1.0.1.dll" "$work/ffmpeg.c"
+# Each build is linked under its installed name, so the DLL's export name and
+# the EXE's import both say "ffmpeg.dll" (the side-loading layout of 3CX).
+mkdir -p "$work/d100" "$work/d101"
+dll -o "$work/d100/ffmpeg.dll" "$work/ffmpeg.c"
+dll -DV101 -o "$work/d101/ffmpeg.dll" "$work/ffmpeg.c"
+cp "$work/d100/ffmpeg.dll" "$work/ffmpeg-1.0.0.dll"
+cp "$work/d101/ffmpeg.dll" "$work/ffmpeg-1.0.1.dll"
 dll -o "$work/d3dcompiler_47.dll" "$work/d3d.c"
 dll -o "$work/CustomAction.dll" "$work/ca.c"
-cc -Wl,-e,mainCRTStartup -o "$work/TinyApp-unsigned.exe" "$work/tinyapp.c" "$work/ffmpeg-1.0.0.dll"
+cc -Wl,-e,mainCRTStartup -o "$work/TinyApp-unsigned.exe" "$work/tinyapp.c" "$work/d100/ffmpeg.dll"
 
 # A 1x1 32-bit icon, written byte by byte.
 printf '\x00\x00\x01\x00\x01\x00\x01\x01\x00\x00\x01\x00\x20\x00\x30\x00\x00\x00\x16\x00\x00\x00' >"$work/TinyApp.ico"
