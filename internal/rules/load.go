@@ -15,7 +15,7 @@ import (
 
 // embedded holds the first-party rules: rules/<namespace>/*.yar.
 //
-//go:embed rules
+//go:embed rules/*/*.yar
 var embedded embed.FS
 
 // maxRuleFile bounds one user rule file; rule files are text written by
