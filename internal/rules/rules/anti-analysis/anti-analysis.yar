@@ -111,7 +111,7 @@ rule js_debugger_trap {
     risk = "medium"
     kinds = "script/js"
   strings:
-    $a = /(setInterval|setTimeout)\s*\([^)]{0,200}\bdebugger\b/
+    $a = /(setInterval|setTimeout)\s*\(\s*(function\s*\(\s*\)\s*\{|\(\s*\)\s*=>\s*\{?)\s*debugger\b/
     $b = /while\s*\(\s*(true|!0|1)\s*\)\s*\{?\s*debugger\b/
     $c = /["']debu["']\s*\+\s*["']gger["']/
   condition:

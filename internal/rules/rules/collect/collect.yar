@@ -88,9 +88,10 @@ rule host_profile {
     $j2 = /\bos\.userInfo\s*\(/
     $j3 = /\bos\.networkInterfaces\s*\(/
     $j4 = /\bos\.(platform|type|release|arch)\s*\(/
-    $p1 = /\b(socket\.gethostname|platform\.node|getpass\.getuser|os\.getlogin)\s*\(/
-    $p2 = /\b(platform\.(system|platform|uname)|os\.uname)\s*\(/
-    $p3 = /\b(uuid\.getnode|netifaces\.interfaces)\s*\(/
+    $p1 = /\b(socket\.gethostname|platform\.node)\s*\(/
+    $p2 = /\b(getpass\.getuser|os\.getlogin)\s*\(/
+    $p3 = /\b(platform\.(system|platform|uname)|os\.uname)\s*\(/
+    $p4 = /\b(uuid\.getnode|netifaces\.interfaces)\s*\(/
   condition:
     3 of ($j*) or 3 of ($p*)
 }

@@ -79,14 +79,15 @@ rule dpapi_unprotect {
 
 rule npmrc_token {
   meta:
-    description = "Reads npm auth tokens (.npmrc _authToken)"
+    description = "Reads npm credentials (~/.npmrc, _authToken)"
     risk = "medium"
     kinds = "native,script/*"
   strings:
     $f = ".npmrc" ascii
     $t = "_authToken" ascii
+    $lit = /["'`\/\\]\.npmrc["'`]/
   condition:
-    $f and $t
+    ($f and $t) or $lit
 }
 
 rule ssh_private_keys {

@@ -75,10 +75,10 @@ rule hidden_powershell {
     os = "windows"
   strings:
     $ps = "powershell" nocase ascii wide
-    $h = /\s-w(indowstyle)?\s+hid(den)?\b/ nocase ascii wide
-    $n1 = /\s-(nop|noprofile)\b/ nocase ascii wide
-    $n2 = /\s-(ep|exec|executionpolicy)\s+bypass\b/ nocase ascii wide
-    $n3 = /\s-noni(nteractive)?\b/ nocase ascii wide
+    $h = /[\s"']-w(indowstyle)?\s+hid(den)?\b/ nocase ascii wide
+    $n1 = /[\s"']-(nop|noprofile)\b/ nocase ascii wide
+    $n2 = /[\s"']-(ep|exec|executionpolicy)\s+bypass\b/ nocase ascii wide
+    $n3 = /[\s"']-noni(nteractive)?\b/ nocase ascii wide
   condition:
     $ps and $h and any of ($n*)
 }

@@ -168,8 +168,10 @@ rule ld_so_preload {
     os = "linux"
   strings:
     $a = "/etc/ld.so.preload" ascii
+    // the dynamic loader itself reads the file; it also names its cache
+    $loader = "/etc/ld.so.cache" ascii
   condition:
-    $a
+    $a and not $loader
 }
 
 rule ssh_authorized_keys {

@@ -1,0 +1,3 @@
+// vouch rule fixture: inert (a base64 config blob decoded at load time).
+const cfg = JSON.parse(Buffer.from('eyJlbmRwb2ludCI6ICJodHRwczovL2NmZy5leGFtcGxlLmludmFsaWQvdjEiLCAiaW50ZXJ2YWwiOiAzNjAwLCAibm90ZSI6ICJpbmVydCBmaXh0dXJlIGluZXJ0IGZpeHR1cmUgaW5lcnQgZml4dHVyZSBpbmVydCBmaXh0dXJlIGluZXJ0IGZpeHR1cmUgaW5lcnQgZml4dHVyZSBpbmVydCBmaXh0dXJlIGluZXJ0IGZpeHR1cmUgaW5lcnQgZml4dHVyZSBpbmVydCBmaXh0dXJlIGluZXJ0IGZpeHR1cmUgaW5lcnQgZml4dHVyZSAifQ==', 'base64').toString());
+module.exports = cfg;
