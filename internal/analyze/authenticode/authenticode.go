@@ -36,12 +36,12 @@
 //   - CAB: own parsing of the CFHEADER reserve area and the CAB digest;
 //     the signature area is checked like a PE entry, and bytes after it are
 //     trailing.
+//   - Chains: crypto/x509 against the system roots plus --trust-root.
 //
 // What an invalid result means: [model.Signature.Problem] is set only by a
 // check that ran and failed (digest mismatch, signature that does not
 // verify); anything that stopped a check (malformed DER, unsupported
 // algorithm, missing signer certificate) goes to Error instead.
-//   - Chains: crypto/x509 against the system roots plus --trust-root.
 //
 // # Digest
 //
@@ -62,6 +62,13 @@
 // look at it. No CRL, OCSP or AIA fetches: vouch works offline, so a
 // revoked certificate is not noticed. Go's verifier refuses SHA-1 and MD5
 // certificate signatures; such chains report "weak-algorithm".
+//
+// # Limits
+//
+// Page hashes (SpcPeImagePageHashes) are not checked; the image hash covers
+// the same bytes. In an MSI only the streams are signed: free sectors and
+// bytes after the compound file's last sector (CVE-2020-1464, "GlueBall")
+// are not examined here. Catalog (.cat) signatures are not looked up.
 //
 // # Security
 //
