@@ -146,7 +146,7 @@ func TestMatchDetails(t *testing.T) {
 	}
 	want := []rules.Match{{
 		Namespace: "t", Rule: "pe_spawn",
-		Meta: map[string]string{"description": `Starts processes "CreateProcess" { brace`, "risk": "medium", "kinds": "pe", "score": "7", "beta": "true"},
+		Meta:    map[string]string{"description": `Starts processes "CreateProcess" { brace`, "risk": "medium", "kinds": "pe", "score": "7", "beta": "true"},
 		Strings: []rules.MatchString{{ID: "$a", Offset: 4, Data: data[4:]}},
 	}}
 	if d := cmp.Diff(want, ms); d != "" {
