@@ -44,6 +44,10 @@ func TestRealReleases(t *testing.T) {
 		{"libssl3_3.0.22-1~deb12u2_amd64.deb", "deb", map[string]string{
 			"libssl3_3.0.22-1~deb12u2_amd64.deb!/data.tar.xz!/usr/lib/x86_64-linux-gnu/libssl.so.3": "elf",
 		}, map[string]string{"deb.package": "libssl3"}},
+		// Hundreds of real PE DLLs (wine's Windows-side builds).
+		{"libwine_8.0~repack-4_amd64.deb", "deb", map[string]string{
+			"libwine_8.0~repack-4_amd64.deb!/data.tar.xz!/usr/lib/x86_64-linux-gnu/wine/x86_64-windows/kernel32.dll": "pe",
+		}, map[string]string{"deb.package": "libwine"}},
 		{"openssl_3.0.22-1~deb12u2_amd64.deb", "deb", map[string]string{
 			"openssl_3.0.22-1~deb12u2_amd64.deb!/data.tar.xz!/usr/bin/openssl": "elf",
 		}, nil},

@@ -28,6 +28,7 @@ pins=(
   "cra-template-1.2.0.tgz 146e35543982f5d0fff36815b76df4650aa0e3f1013672b57b1ffed796e035f1 npm:cra-template@1.2.0"
   "nsis-common_3.08-3+deb12u1_all.deb f1c9e63389c947442fddd5ca446e22966e8f03fc10663f998cf7df58642f9b52 deb:nsis-common=3.08-3+deb12u1"
   "libc6_2.36-9+deb12u14_amd64.deb ba4f88f73dbc3ae9055f3c20f4523bfdbaf1ad13ff95e258924f77d20b4fbedf deb:libc6=2.36-9+deb12u14"
+  "libwine_8.0~repack-4_amd64.deb 512b715f32fccf2ebec2b63f23d9d83394d30e27cc5570a8ef92c5d3627ef305 deb:libwine=8.0~repack-4"
   "node-notifier-10.0.1.tgz 5e75d1bb41696f3334481ec083204335e519920d292855cb6afb6b0e2d9afe9b npm:node-notifier@10.0.1"
   "vscode-vsce-sign-win32-x64-2.0.6.tgz 40b37323721d26b8de449f4283fab8056b3d669f15d3b4b0ab7b65d26e802484 npm:@vscode/vsce-sign-win32-x64@2.0.6"
   "grub-efi-amd64-signed_1+2.06+13+deb12u2_amd64.deb fbe2b28166a6dca8111bbf6a30d52d4781973c3a0440d8080f901e039b1f83f2 deb:grub-efi-amd64-signed=1+2.06+13+deb12u2"

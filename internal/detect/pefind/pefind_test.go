@@ -45,11 +45,8 @@ func TestDetectFile(t *testing.T) {
 			Title:    `PE section ".rwx" is writable and executable, as packers and injected loaders make them`,
 			Evidence: map[string]any{"sections": []string{".rwx"}},
 		}}},
-		{"checksum-bad.exe", []model.Finding{{
-			ID: "pe.checksum-mismatch", Severity: model.SeverityLow, Path: "release.zip!/checksum-bad.exe",
-			Title:    "PE checksum 0x00008381 does not match the file (0x000083a8): bytes changed after it was computed",
-			Evidence: map[string]any{"stored": "0x00008381", "computed": "0x000083a8", "type": "exe"},
-		}}},
+		// An unsigned user-mode program: nothing reads its checksum.
+		{"checksum-bad.exe", nil},
 		// Quiet: correct checksums, appended overlay with a fixed checksum,
 		// the EFI image, the i386 build, the DLL with resources.
 		{"hello64.exe", nil},
@@ -165,5 +162,28 @@ func TestRealQuiet(t *testing.T) {
 				t.Errorf("finding on a real benign release: %s %s %s", f.ID, f.Path, f.Title)
 			}
 		})
+	}
+}
+
+// A stale checksum is reported where something reads it: drivers, EFI
+// images, and signed files (outside the signed digest).
+func TestChecksumWhereItMatters(t *testing.T) {
+	for _, tc := range []struct {
+		typ    string
+		signed bool
+		want   bool
+	}{
+		{"exe", false, false}, {"dll", false, false}, {"driver", false, true}, {"efi", false, true}, {"dll", true, true},
+	} {
+		f := &model.File{Path: "x", Kind: "pe", Facts: &model.Facts{PE: &model.PEFacts{
+			Type: tc.typ, Checksum: &model.Checksum{Stored: 1, Computed: 2},
+		}}}
+		if tc.signed {
+			f.Facts.Signature = &model.SignatureFacts{Signed: true}
+		}
+		got := pefind.New().DetectFile(f)
+		if (len(got) == 1 && got[0].ID == "pe.checksum-mismatch") != tc.want {
+			t.Errorf("type %s signed %v: findings %v, want reported=%v", tc.typ, tc.signed, got, tc.want)
+		}
 	}
 }
