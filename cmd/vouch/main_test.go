@@ -88,6 +88,7 @@ func TestExitCodes(t *testing.T) {
 		{"bad flag", []string{"inspect", clean, "--fail-on", "sometimes"}, 2},
 		{"bad format", []string{"inspect", clean, "--format", "yaml"}, 2},
 		{"unknown command", []string{"frobnicate"}, 2},
+		{"missing trust root", []string{"inspect", clean, "--trust-root", filepath.Join(t.TempDir(), "none.pem")}, 2},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
