@@ -121,7 +121,6 @@ func loadRules(acfg *analyze.Config, rulePaths, iocPaths []string) error {
 		}
 		acfg.IOC = append(acfg.IOC, l)
 	}
-	srcs = append(srcs, rules.IOCSources(acfg.IOC)...)
 	if len(srcs) == 0 {
 		return nil
 	}

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"bufio"
-	"cmp"
 	"fmt"
 	"io"
 	"net/netip"
@@ -10,8 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
+
+	"github.com/coregx/ahocorasick"
 )
 
 // IOC types.
@@ -29,12 +29,6 @@ const (
 	maxIOCLine       = 8 << 10
 	maxIOCIndicators = 1 << 20
 )
-
-// IOCNamespace is the namespace of the rules generated from IOC lists.
-const IOCNamespace = "ioc"
-
-// iocChunk is how many strings one generated rule holds.
-const iocChunk = 2000
 
 // IOCList is a plain list of indicators (--ioc): one per line, # starts a
 // comment line (or a trailing comment after a blank). Hashes are
@@ -204,65 +198,147 @@ func IsDomain(s string) bool {
 	return true
 }
 
-// IOCSources generates the YARA rules that find the lists' strings in file
-// bytes: namespace "ioc", rules "l<list>_<chunk>", strings "$s<index>".
-// Domains and IPs must stand alone (fullword), so that "evil.example"
-// does not match inside "notevil.example"; all are searched as ASCII and
-// UTF-16, domains and URLs ignoring case.
-func IOCSources(lists []*IOCList) []Source {
-	var out []Source
-	for li, l := range lists {
-		if len(l.Strings) == 0 {
-			continue
-		}
-		var b strings.Builder
-		for start := 0; start < len(l.Strings); start += iocChunk {
-			fmt.Fprintf(&b, "rule l%d_%d {\n  meta:\n    description = %s\n  strings:\n", li, start/iocChunk, yaraQuote("indicators of "+l.Name))
-			for k := start; k < min(start+iocChunk, len(l.Strings)); k++ {
-				v := l.Strings[k]
-				mods := "ascii wide nocase"
-				switch l.Types[v] {
-				case IOCIP:
-					mods = "ascii wide fullword"
-				case IOCDomain:
-					mods = "ascii wide nocase fullword"
+// IOCMatcher finds the domains, URLs and IPs of IOC lists in file bytes,
+// with one Aho-Corasick automaton for all lists (built once; a YARA
+// ruleset would be recompiled for every kind group and compiles slowly
+// with thousands of case-insensitive strings). Each indicator is searched
+// as ASCII and as UTF-16LE, ignoring ASCII case. Domains and IPs must
+// stand alone: "evil.example" is not found inside "notevil.example",
+// "evil.example.com" or "my-evil.example", but is inside
+// "cdn.evil.example"; "192.0.2.1" is not found inside "192.0.2.10".
+type IOCMatcher struct {
+	ac   *ahocorasick.Automaton
+	pats [][]iocPattern // by pattern id: every list entry with those bytes
+}
+
+type iocPattern struct {
+	list *IOCList
+	ind  string
+	wide bool
+}
+
+// IOCHit is an indicator found in bytes.
+type IOCHit struct {
+	List      *IOCList
+	Indicator string
+	Offset    int64 // of its first occurrence
+}
+
+// NewIOCMatcher prepares the lists' strings for Find. It returns nil when
+// the lists hold none.
+func NewIOCMatcher(lists []*IOCList) (*IOCMatcher, error) {
+	m := &IOCMatcher{}
+	ids := map[string]int{}
+	var pats [][]byte
+	for _, l := range lists {
+		for _, v := range l.Strings {
+			low := strings.ToLower(v)
+			for _, wide := range []bool{false, true} {
+				p := low
+				if wide {
+					w := make([]byte, 0, 2*len(low))
+					for k := 0; k < len(low); k++ {
+						w = append(w, low[k], 0)
+					}
+					p = string(w)
 				}
-				fmt.Fprintf(&b, "    $s%d = %s %s\n", k, yaraQuote(v), mods)
+				id, ok := ids[p]
+				if !ok {
+					id = len(pats)
+					ids[p] = id
+					pats = append(pats, []byte(p))
+					m.pats = append(m.pats, nil)
+				}
+				m.pats[id] = append(m.pats[id], iocPattern{l, v, wide})
 			}
-			b.WriteString("  condition:\n    any of them\n}\n")
 		}
-		out = append(out, Source{Name: cmp.Or(l.Path, l.Name), Namespace: IOCNamespace, Text: []byte(b.String())})
+	}
+	if len(pats) == 0 {
+		return nil, nil
+	}
+	ac, err := ahocorasick.NewBuilder().SetMatchKind(ahocorasick.LeftmostLongest).AddPatterns(pats).Build()
+	if err != nil {
+		return nil, fmt.Errorf("building the IOC matcher: %w", err)
+	}
+	m.ac = ac
+	return m, nil
+}
+
+// Find returns the indicators found in data, each with its first offset,
+// in order of offset. scratch, when large enough, holds the case-folded
+// copy of data (so a caller can reuse it).
+func (m *IOCMatcher) Find(data, scratch []byte) []IOCHit {
+	if m == nil {
+		return nil
+	}
+	folded := scratch[:0]
+	if cap(folded) < len(data) {
+		folded = make([]byte, len(data))
+	}
+	folded = folded[:len(data)]
+	for k, c := range data {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		folded[k] = c
+	}
+	type key struct {
+		list *IOCList
+		ind  string
+	}
+	seen := map[key]bool{}
+	var out []IOCHit
+	for start := 0; start < len(folded); {
+		hit, ok := m.ac.Find(folded, start)
+		if !ok {
+			break
+		}
+		for _, p := range m.pats[hit.PatternID] {
+			k := key{p.list, p.ind}
+			if seen[k] || !standsAlone(folded, hit.Start, hit.End, p.wide, p.list.Types[p.ind]) {
+				continue
+			}
+			seen[k] = true
+			out = append(out, IOCHit{p.list, p.ind, int64(hit.Start)})
+		}
+		start = hit.Start + 1
 	}
 	return out
 }
 
-// IOCIndicator maps a match of a generated IOC rule back to its list and
-// indicator.
-func IOCIndicator(lists []*IOCList, rule, stringID string) (*IOCList, string, bool) {
-	var li int
-	if _, err := fmt.Sscanf(rule, "l%d_", &li); err != nil || li < 0 || li >= len(lists) {
-		return nil, "", false
+// standsAlone checks the characters around a domain or IP match.
+func standsAlone(d []byte, start, end int, wide bool, typ string) bool {
+	if typ == IOCURL {
+		return true
 	}
-	k, err := strconv.Atoi(strings.TrimPrefix(stringID, "$s"))
-	if err != nil || k < 0 || k >= len(lists[li].Strings) {
-		return nil, "", false
+	step := 1
+	if wide {
+		step = 2
 	}
-	return lists[li], lists[li].Strings[k], true
-}
-
-// yaraQuote writes s as a YARA text string, escaping all but plain
-// characters.
-func yaraQuote(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c < 0x7f && c != '"' && c != '\\' {
-			b.WriteByte(c)
-		} else {
-			fmt.Fprintf(&b, "\\x%02x", c)
+	char := func(i int) (byte, bool) { // the character at i, if it is one
+		if i < 0 || i >= len(d) || (wide && (i+1 >= len(d) || d[i+1] != 0)) {
+			return 0, false
+		}
+		return d[i], true
+	}
+	word := func(c byte) bool {
+		return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_'
+	}
+	digit := func(c byte) bool { return c >= '0' && c <= '9' }
+	if c, ok := char(start - step); ok {
+		if word(c) || (typ == IOCIP && c == '.') {
+			return false
 		}
 	}
-	b.WriteByte('"')
-	return b.String()
+	if c, ok := char(end); ok {
+		if word(c) {
+			return false
+		}
+		if c == '.' { // a longer name or address: "evil.example.com", "192.0.2.1.5"
+			if n, ok := char(end + step); ok && (word(n) || digit(n)) {
+				return false
+			}
+		}
+	}
+	return true
 }

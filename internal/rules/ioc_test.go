@@ -1,7 +1,7 @@
 package rules_test
 
 import (
-	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -64,27 +64,52 @@ func TestParseIOCErrors(t *testing.T) {
 	}
 }
 
-// TestIOCSources: the generated rules compile and map back to indicators.
-func TestIOCSources(t *testing.T) {
-	l, err := rules.ParseIOC("a.txt", strings.NewReader("evil.invalid\nhttp://x.invalid/\"q\\\n192.0.2.1\n"))
+func TestIOCMatcher(t *testing.T) {
+	a, err := rules.ParseIOC("a.txt", strings.NewReader("evil.invalid\nhttp://x.invalid/Gate\n192.0.2.1\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	lists := []*rules.IOCList{l}
-	s := newSet(t, nil, rules.IOCSources(lists))
-	ms, err := s.Scan(context.Background(), rules.Target{Kind: "text"}, []byte(`see http://x.invalid/"q\ at 192.0.2.1`), rules.ScopeAll)
+	b, err := rules.ParseIOC("b.txt", strings.NewReader("evil.invalid\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	for _, m := range ms {
-		for _, str := range m.Strings {
-			if _, ind, ok := rules.IOCIndicator(lists, m.Rule, str.ID); ok {
-				got = append(got, ind)
-			}
+	m, err := rules.NewIOCMatcher([]*rules.IOCList{a, b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wide := func(s string) string {
+		var w strings.Builder
+		for _, c := range []byte(s) {
+			w.WriteByte(c)
+			w.WriteByte(0)
+		}
+		return w.String()
+	}
+	tests := []struct {
+		name, data string
+		want       []string // "list indicator offset"
+	}{
+		{"domain, both lists", "at EVIL.invalid.", []string{"a.txt evil.invalid 3", "b.txt evil.invalid 3"}},
+		{"subdomain", "cdn.evil.invalid/x", []string{"a.txt evil.invalid 4", "b.txt evil.invalid 4"}},
+		{"inside other names", "notevil.invalid my-evil.invalid evil.invalidx evil.invalid.com", nil},
+		{"first offset only", "evil.invalid evil.invalid", []string{"a.txt evil.invalid 0", "b.txt evil.invalid 0"}},
+		{"url ignoring case", "GET HTTP://X.INVALID/gate?", []string{"a.txt http://x.invalid/Gate 4"}},
+		{"ip", "ip=192.0.2.1;", []string{"a.txt 192.0.2.1 3"}},
+		{"longer ips", "192.0.2.10 1192.0.2.1 10.192.0.2.1 192.0.2.1.5", nil},
+		{"utf-16", "MZ" + wide("evil.invalid") + "\x00\x00" + wide("192.0.2.1"), []string{"a.txt evil.invalid 2", "b.txt evil.invalid 2", "a.txt 192.0.2.1 28"}},
+		{"utf-16 inside another name", wide("xevil.invalid"), nil},
+		{"nothing", "", nil},
+	}
+	for _, tc := range tests {
+		var got []string
+		for _, h := range m.Find([]byte(tc.data), nil) {
+			got = append(got, fmt.Sprintf("%s %s %d", h.List.Name, h.Indicator, h.Offset))
+		}
+		if d := cmp.Diff(tc.want, got); d != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.name, d)
 		}
 	}
-	if d := cmp.Diff([]string{"192.0.2.1", `http://x.invalid/"q\`}, got); d != "" {
-		t.Errorf("(-want +got):\n%s", d)
+	if m, err := rules.NewIOCMatcher([]*rules.IOCList{{Name: "hashes only"}}); m != nil || err != nil {
+		t.Errorf("no strings: %v, %v", m, err)
 	}
 }

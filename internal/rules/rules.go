@@ -1,6 +1,7 @@
 // Package rules runs YARA-syntax rules over file bytes: vouch's embedded
-// first-party capability rules, the user's --rules and the strings of --ioc
-// lists, all in one scan per file.
+// first-party capability rules and the user's --rules, in one scan per
+// file. It also reads --ioc lists and finds their domains, URLs and IPs in
+// bytes ([IOCMatcher]).
 //
 // The engine sits behind the small [Engine] interface so that a pure-Go
 // engine can replace libyara later without touching analyzers or

@@ -6,8 +6,9 @@
 // Each file is scanned once against the one ruleset compiled for its kind
 // (rules for other kinds are not in it). Scripts are the exception: the
 // first-party rules, which are about code, run over the text with comments
-// and docstrings blanked (internal/rules/strip), while user rules and IOC
-// strings run over the bytes as they are.
+// and docstrings blanked (internal/rules/strip), while user rules run over
+// the bytes as they are. IOC strings are found in the bytes by one
+// Aho-Corasick pass (rules.IOCMatcher).
 //
 // Capabilities are information, not findings: detectors weigh them (and
 // the diff reports new ones). User rule matches and IOC hits become
@@ -59,6 +60,8 @@ type analyzer struct {
 	needMD5, needSHA1 bool
 	hashIOCs          bool // some list holds hashes: every file is checked
 	stringIOCs        bool // some list holds domains, URLs or IPs
+	matcher           *rules.IOCMatcher
+	matcherErr        error
 }
 
 // New returns the capability analyzer. cfg.Rules nil means the
@@ -76,6 +79,7 @@ func New(cfg analyze.Config) analyze.Analyzer {
 		}
 		a.stringIOCs = a.stringIOCs || len(l.Strings) > 0
 	}
+	a.matcher, a.matcherErr = rules.NewIOCMatcher(a.iocs)
 	return a
 }
 
@@ -108,7 +112,7 @@ func (a *analyzer) Analyze(ctx context.Context, in *analyze.Input, f *model.File
 	}
 	var data []byte
 	whole := in.Size <= rules.MaxScanBytes
-	if len(passes) > 0 || ((a.needMD5 || a.needSHA1) && whole) {
+	if len(passes) > 0 || a.matcher != nil || ((a.needMD5 || a.needSHA1) && whole) {
 		var err error
 		if data, err = readPrefix(in.R, min(in.Size, rules.MaxScanBytes)); err != nil {
 			return err
@@ -131,12 +135,14 @@ func (a *analyzer) Analyze(ctx context.Context, in *analyze.Input, f *model.File
 			errs = append(errs, err)
 		}
 		for _, m := range ms {
-			if m.Namespace == rules.IOCNamespace {
-				hits = append(hits, a.byteHits(m)...)
-				continue
-			}
 			caps = append(caps, a.capability(m))
 		}
+	}
+	if a.matcherErr != nil {
+		errs = append(errs, a.matcherErr)
+	}
+	for _, h := range a.matcher.Find(data, nil) {
+		hits = append(hits, model.IOCMatch{List: h.List.Name, Indicator: h.Indicator, Type: h.List.Types[h.Indicator], Where: "bytes", Offset: h.Offset})
 	}
 	if a.hashIOCs {
 		h, err := a.hashHits(in, f, data, whole)
@@ -152,7 +158,7 @@ func (a *analyzer) Analyze(ctx context.Context, in *analyze.Input, f *model.File
 	caps = slices.CompactFunc(caps, func(x, y model.Capability) bool { return x.ID == y.ID })
 	f.Facts.Capabilities = caps
 	f.Facts.IOCMatches = dedupeHits(hits)
-	if !whole && len(passes) > 0 {
+	if !whole && (len(passes) > 0 || a.matcher != nil) {
 		errs = append(errs, fmt.Errorf("rules ran on the first %d MiB of %d MiB only", rules.MaxScanBytes>>20, in.Size>>20))
 	}
 	return errors.Join(errs...)
@@ -268,19 +274,6 @@ func printable(d []byte) string {
 		s = s[:maxEvidenceLen-3] + "..."
 	}
 	return s
-}
-
-// byteHits maps the strings of a generated IOC rule match to indicators.
-func (a *analyzer) byteHits(m rules.Match) []model.IOCMatch {
-	var out []model.IOCMatch
-	for _, s := range m.Strings {
-		l, ind, ok := rules.IOCIndicator(a.iocs, m.Rule, s.ID)
-		if !ok {
-			continue
-		}
-		out = append(out, model.IOCMatch{List: l.Name, Indicator: ind, Type: l.Types[ind], Where: "bytes", Offset: s.Offset})
-	}
-	return out
 }
 
 // hashHits checks the file's hashes against the lists. SHA-256 comes from

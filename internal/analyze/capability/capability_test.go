@@ -94,7 +94,6 @@ func analyzeOne(t *testing.T, cfg analyze.Config, fl file) *model.File {
 func config(t *testing.T, lists ...*rules.IOCList) analyze.Config {
 	t.Helper()
 	other := []rules.Source{{Name: "/rules/evil.yar", Namespace: "user/evil", Text: []byte(userRules)}}
-	other = append(other, rules.IOCSources(lists)...)
 	set, err := rules.NewSet(rules.DefaultEngine(), []rules.Source{{Name: "rules/exec/t.yar", Namespace: "exec", Text: []byte(codeRules)}}, other)
 	if err != nil {
 		t.Fatal(err)
