@@ -33,3 +33,27 @@ func FuzzSplit(f *testing.F) {
 		}
 	})
 }
+
+// FuzzIOCFind runs the IOC matcher over any bytes: no panic, offsets
+// inside the data, each indicator at most once.
+func FuzzIOCFind(f *testing.F) {
+	l, err := ParseIOC("l", bytes.NewReader([]byte("evil.invalid\nhttp://x.invalid/a\n192.0.2.1\n2001:db8::1\n")))
+	if err != nil {
+		f.Fatal(err)
+	}
+	m, err := NewIOCMatcher([]*IOCList{l})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add([]byte("cdn.evil.invalid e\x00v\x00i\x00l\x00.\x00i\x00n\x00v\x00a\x00l\x00i\x00d\x00 192.0.2.1."))
+	f.Add([]byte("HTTP://X.INVALID/a 2001:DB8::1"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		seen := map[string]bool{}
+		for _, h := range m.Find(data, nil) {
+			if h.Offset < 0 || h.Offset >= int64(len(data)) || seen[h.Indicator] {
+				t.Fatalf("bad hit %+v (len %d)", h, len(data))
+			}
+			seen[h.Indicator] = true
+		}
+	})
+}
