@@ -83,7 +83,7 @@ type group struct {
 // Nothing is compiled yet; see [Set.Validate] and [Set.CompileAll].
 func NewSet(e Engine, code, other []Source) (*Set, error) {
 	s := &Set{engine: e, origins: map[string]string{}, rules: map[string]*Rule{}, groups: map[string]*group{}}
-	add := func(src Source, isCode bool) error {
+	add := func(src Source, isCode bool) {
 		origin := OriginVouch
 		if !isCode {
 			origin = src.Name
@@ -103,17 +103,12 @@ func NewSet(e Engine, code, other []Source) (*Set, error) {
 			s.rules[src.Namespace+"\x00"+sp.Name] = r
 		}
 		s.srcs = append(s.srcs, ps)
-		return nil
 	}
 	for _, src := range code {
-		if err := add(src, true); err != nil {
-			return nil, err
-		}
+		add(src, true)
 	}
 	for _, src := range other {
-		if err := add(src, false); err != nil {
-			return nil, err
-		}
+		add(src, false)
 	}
 	return s, nil
 }

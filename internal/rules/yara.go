@@ -137,11 +137,11 @@ type collector struct {
 func (c *collector) RuleMatching(sc *yara.ScanContext, r *yara.Rule) (bool, error) {
 	ns, name := r.Namespace(), r.Identifier()
 	m := Match{Namespace: ns, Rule: name, Meta: c.rs.metas[ns+"\x00"+name]}
-strings:
+each:
 	for _, s := range r.Strings() {
 		for _, hit := range s.Matches(sc) {
 			if len(m.Strings) >= MaxMatchStrings {
-				break strings
+				break each
 			}
 			d := hit.Data()
 			if len(d) > MaxMatchData {
