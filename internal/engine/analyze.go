@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"hash"
 	"io"
-	"math"
 	"time"
 
 	"github.com/vouch-sec/vouch/internal/analyze"
+	"github.com/vouch-sec/vouch/internal/entropy"
 	"github.com/vouch-sec/vouch/internal/limits"
 	"github.com/vouch-sec/vouch/internal/model"
 )
@@ -102,7 +102,7 @@ func runAnalyzer(ctx context.Context, a analyze.Analyzer, in *analyze.Input, f *
 // scan reads r once, feeding h (when set) and a byte histogram, and returns
 // the Shannon entropy in bits per byte.
 func scan(r io.ReaderAt, size int64, h hash.Hash) (float64, error) {
-	var counts [256]int64
+	var hist entropy.Histogram
 	bufp := scratchPool.Get().(*[]byte)
 	defer scratchPool.Put(bufp)
 	buf := *bufp
@@ -113,9 +113,7 @@ func scan(r io.ReaderAt, size int64, h hash.Hash) (float64, error) {
 			if h != nil {
 				h.Write(p)
 			}
-			for _, c := range p {
-				counts[c]++
-			}
+			hist.Write(p)
 			off += int64(n)
 		}
 		if err != nil && err != io.EOF {
@@ -125,20 +123,5 @@ func scan(r io.ReaderAt, size int64, h hash.Hash) (float64, error) {
 			return 0, io.ErrUnexpectedEOF
 		}
 	}
-	return Entropy(counts[:], size), nil
-}
-
-// Entropy is the Shannon entropy, in bits per byte, of a histogram.
-func Entropy(counts []int64, total int64) float64 {
-	if total == 0 {
-		return 0
-	}
-	e := 0.0
-	for _, c := range counts {
-		if c > 0 {
-			p := float64(c) / float64(total)
-			e -= p * math.Log2(p)
-		}
-	}
-	return math.Round(e*1000) / 1000
+	return hist.Bits(), nil
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"sort"
 
+	"github.com/vouch-sec/vouch/internal/entropy"
 	"github.com/vouch-sec/vouch/internal/model"
 )
 
@@ -23,7 +24,7 @@ type scanResult struct {
 	markers []model.Marker // first occurrence of each, sorted by name
 }
 
-func (r *scanResult) entropy() float64 { return entropy(&r.counts, r.total) }
+func (r *scanResult) entropy() float64 { return entropy.FromCounts(&r.counts, r.total) }
 
 func (r *scanResult) markerNames() []string {
 	var out []string
@@ -122,7 +123,7 @@ func scanSpans(ctx context.Context, r io.ReaderAt, size int64, spans []span) (*s
 			total += c
 		}
 		res.total += total
-		res.regions = append(res.regions, model.Region{Offset: s.off, Size: total, Entropy: round3(entropy(&counts, total))})
+		res.regions = append(res.regions, model.Region{Offset: s.off, Size: total, Entropy: entropy.FromCounts(&counts, total)})
 	}
 	for name, at := range found {
 		res.markers = append(res.markers, model.Marker{Name: name, Offset: at})
@@ -149,22 +150,6 @@ func isPEAt(r io.ReaderAt, size, off int64) bool {
 		return false
 	}
 	return string(b[:]) == "PE\x00\x00"
-}
-
-// entropy is the Shannon entropy in bits per byte.
-func entropy(counts *[256]int64, total int64) float64 {
-	if total == 0 {
-		return 0
-	}
-	var h float64
-	for _, c := range counts {
-		if c == 0 {
-			continue
-		}
-		p := float64(c) / float64(total)
-		h -= p * math.Log2(p)
-	}
-	return h
 }
 
 func round3(f float64) float64 { return math.Round(f*1000) / 1000 }

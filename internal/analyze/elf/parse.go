@@ -11,6 +11,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/vouch-sec/vouch/internal/entropy"
 	"github.com/vouch-sec/vouch/internal/model"
 )
 
@@ -492,7 +493,7 @@ func (p *parser) entropy(off, n uint64) (float64, error) {
 		return 0, nil
 	}
 	p.budget -= n
-	var counts [256]uint64
+	var hist entropy.Histogram
 	buf := make([]byte, min(n, 64<<10))
 	for done := uint64(0); done < n; {
 		if err := p.ctx.Err(); err != nil {
@@ -500,48 +501,14 @@ func (p *parser) entropy(off, n uint64) (float64, error) {
 		}
 		k := min(uint64(len(buf)), n-done)
 		m, err := p.r.ReadAt(buf[:k], int64(off+done))
-		histogram(&counts, buf[:m])
+		hist.Write(buf[:m])
 		done += uint64(m)
 		if m == 0 || (err != nil && err != io.EOF) {
 			n = done
 			break
 		}
 	}
-	return shannon(&counts, n), nil
-}
-
-// histogram adds the byte counts of b to counts. Four tables break the
-// dependency between increments of the same byte value (runs of zeros).
-func histogram(counts *[256]uint64, b []byte) {
-	var c [4][256]uint32 // b is at most 64 KiB: no overflow
-	i := 0
-	for ; i+4 <= len(b); i += 4 {
-		c[0][b[i]]++
-		c[1][b[i+1]]++
-		c[2][b[i+2]]++
-		c[3][b[i+3]]++
-	}
-	for ; i < len(b); i++ {
-		c[0][b[i]]++
-	}
-	for v := range counts {
-		counts[v] += uint64(c[0][v]) + uint64(c[1][v]) + uint64(c[2][v]) + uint64(c[3][v])
-	}
-}
-
-// shannon is the entropy in bits per byte, rounded like the file entropy.
-func shannon(counts *[256]uint64, total uint64) float64 {
-	if total == 0 {
-		return 0
-	}
-	e := 0.0
-	for _, c := range counts {
-		if c > 0 {
-			q := float64(c) / float64(total)
-			e -= q * math.Log2(q)
-		}
-	}
-	return math.Round(e*1000) / 1000
+	return hist.Bits(), nil
 }
 
 func rwx(r, w, x bool) string {

@@ -43,6 +43,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/vouch-sec/vouch/internal/analyze"
+	"github.com/vouch-sec/vouch/internal/entropy"
 	"github.com/vouch-sec/vouch/internal/identify"
 	"github.com/vouch-sec/vouch/internal/model"
 )
@@ -154,7 +155,7 @@ func classify(ctx context.Context, r io.ReaderAt, off, size int64) (*model.Trail
 			return nil, fmt.Errorf("reading trailer at offset %d: %w", off+pos, errors.Join(err, io.ErrUnexpectedEOF))
 		}
 	}
-	t.Entropy = entropy(&hist, size)
+	t.Entropy = entropy.FromCounts(&hist, size)
 	t.Class, t.Marker = classOf(head, &hist, size, t.Entropy)
 	if t.Class != "zero-padding" {
 		t.Preview = preview(head)
@@ -328,22 +329,6 @@ func validUTF8Prefix(p []byte) bool {
 		p = p[:len(p)-1]
 	}
 	return utf8.Valid(p)
-}
-
-// entropy is Shannon entropy in bits per byte, rounded to 3 decimals so
-// reports are stable.
-func entropy(hist *[256]int64, size int64) float64 {
-	if size == 0 {
-		return 0
-	}
-	var e float64
-	for _, c := range hist {
-		if c > 0 {
-			p := float64(c) / float64(size)
-			e -= p * math.Log2(p)
-		}
-	}
-	return math.Round(e*1000) / 1000
 }
 
 // preview is up to 32 leading bytes, non-printable ones as '.'.

@@ -9,7 +9,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/vouch-sec/vouch/internal/engine"
+	"github.com/vouch-sec/vouch/internal/entropy"
 	"github.com/vouch-sec/vouch/internal/model"
 )
 
@@ -553,7 +553,7 @@ func cstringAt(r io.ReaderAt, off, limit int64) (string, error) {
 
 // entropyAt measures the entropy of n bytes at off.
 func entropyAt(ctx context.Context, r io.ReaderAt, off, n, size int64) (float64, error) {
-	var counts [256]int64
+	var hist entropy.Histogram
 	buf := make([]byte, min(n, 64<<10))
 	for done := int64(0); done < n; {
 		if err := ctx.Err(); err != nil {
@@ -563,10 +563,8 @@ func entropyAt(ctx context.Context, r io.ReaderAt, off, n, size int64) (float64,
 		if err := readFull(r, b, off+done, size); err != nil {
 			return 0, err
 		}
-		for _, c := range b {
-			counts[c]++
-		}
+		hist.Write(b)
 		done += int64(len(b))
 	}
-	return engine.Entropy(counts[:], n), nil
+	return hist.Bits(), nil
 }

@@ -3,10 +3,10 @@ package pe
 import (
 	"encoding/binary"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 
+	"github.com/vouch-sec/vouch/internal/entropy"
 	"github.com/vouch-sec/vouch/internal/model"
 )
 
@@ -192,23 +192,11 @@ func (f *file) entropy(off, n int64) (float64, error) {
 	if n <= 0 {
 		return 0, nil
 	}
-	var counts [256]int64
-	err := f.scan(off, n, func(_ int64, b []byte) {
-		for _, c := range b {
-			counts[c]++
-		}
-	})
-	if err != nil {
+	var hist entropy.Histogram
+	if err := f.scan(off, n, func(_ int64, b []byte) { hist.Write(b) }); err != nil {
 		return 0, err
 	}
-	e := 0.0
-	for _, c := range counts {
-		if c > 0 {
-			q := float64(c) / float64(n)
-			e -= q * math.Log2(q)
-		}
-	}
-	return math.Round(e*1000) / 1000, nil
+	return hist.Bits(), nil
 }
 
 // checksumFacts recomputes the optional-header checksum: the file summed
