@@ -222,7 +222,7 @@ func measureRegions(ctx context.Context, in *analyze.Input, ct *model.CertTable,
 			return err
 		}
 		ct.Hidden = res.regions
-		ct.HiddenEntropy = round3(res.entropy())
+		ct.HiddenEntropy = res.entropy()
 		ct.Markers = res.markerNames()
 		ct.MarkersAt = res.markers
 	}
@@ -231,7 +231,7 @@ func measureRegions(ctx context.Context, in *analyze.Input, ct *model.CertTable,
 		if err != nil {
 			return err
 		}
-		ct.TrailingEntropy = round3(res.entropy())
+		ct.TrailingEntropy = res.entropy()
 		ct.TrailingMarkers = res.markerNames()
 	}
 	return nil

@@ -64,7 +64,7 @@ func (a *analyzer) analyzeCAB(ctx context.Context, in *analyze.Input) (*model.Si
 		if err != nil {
 			return sf, err
 		}
-		ct.TrailingEntropy = round3(res.entropy())
+		ct.TrailingEntropy = res.entropy()
 		ct.TrailingMarkers = res.markerNames()
 	}
 	sf.CertTable = ct

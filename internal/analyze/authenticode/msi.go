@@ -123,7 +123,7 @@ func slotTable(blob []byte, off int64) (*model.CertTable, []byte) {
 		ct.HiddenBytes = e.HiddenBytes
 		res, _ := scanSpans(context.Background(), bytes.NewReader(blob), int64(len(blob)), []span{{pad, int64(len(blob))}})
 		if res != nil {
-			ct.HiddenEntropy = round3(res.entropy())
+			ct.HiddenEntropy = res.entropy()
 			ct.Markers = res.markerNames()
 			for _, m := range res.markers {
 				ct.MarkersAt = append(ct.MarkersAt, model.Marker{Name: m.Name, Offset: off + m.Offset})

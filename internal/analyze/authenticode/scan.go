@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"math"
 	"sort"
 
 	"github.com/vouch-sec/vouch/internal/entropy"
@@ -152,4 +151,3 @@ func isPEAt(r io.ReaderAt, size, off int64) bool {
 	return string(b[:]) == "PE\x00\x00"
 }
 
-func round3(f float64) float64 { return math.Round(f*1000) / 1000 }
