@@ -7,6 +7,7 @@ import (
 	"github.com/vouch-sec/vouch/internal/analyze/authenticode"
 	"github.com/vouch-sec/vouch/internal/analyze/capability"
 	"github.com/vouch-sec/vouch/internal/analyze/elf"
+	"github.com/vouch-sec/vouch/internal/analyze/endpoints"
 	"github.com/vouch-sec/vouch/internal/analyze/image"
 	"github.com/vouch-sec/vouch/internal/analyze/macho"
 	"github.com/vouch-sec/vouch/internal/analyze/pe"
@@ -24,6 +25,7 @@ func All(cfg analyze.Config) []analyze.Analyzer {
 		pe.New(),
 		macho.New(),
 		pkgmeta.New(),
+		endpoints.New(),
 		capability.New(cfg), // after the endpoints analyzer: matches --ioc lists against its facts
 	}
 }
