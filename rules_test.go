@@ -48,7 +48,7 @@ func TestUserRulesAndIOC(t *testing.T) {
 	}
 	want := []row{
 		{"rule.match", "critical", "marker.bin", "User rule Evil_Kit (" + filepath.Join(ruleDir, "kit.yar") + ") matched: Marker of the evil kit"},
-		{"ioc.match", "high", "a.txt", `Indicator from IOC list list.txt: domain "evil.invalid" (bytes at offset 15)`},
+		{"ioc.match", "high", "a.txt", `Indicator from IOC list list.txt: domain "evil.invalid" (bytes at offset 15, endpoint at offset 8)`},
 		{"ioc.match", "high", "b.txt", `Indicator from IOC list list.txt: SHA-256 "` + sha256hex("nothing here\n") + `" (file hash)`},
 	}
 	if d := cmp.Diff(want, got); d != "" {
