@@ -65,17 +65,18 @@ rule env_dump {
     kinds = "script/*"
   strings:
     $j1 = /JSON\.stringify\s*\(\s*process\.env\s*[,)]/
-    $j2 = /Object\.(entries|keys|values)\s*\(\s*process\.env\s*\)/
     $j3 = /(Buffer\.from|btoa)\s*\(\s*JSON\.stringify\s*\(\s*process\.env/
     $p1 = /json\.dumps\s*\(\s*(dict\s*\(\s*)?os\.environ\b/
     $p2 = /\b(str|repr)\s*\(\s*os\.environ\s*\)/
-    $p3 = /\bos\.environ\.items\s*\(\s*\)/
     $s1 = /\$\(\s*(env|printenv)\s*(\|[^)]*)?\)/
     $s2 = /`\s*(env|printenv)\s*`/
     $s3 = /(^|[;&|\n]\s*)(env|printenv)\s*(\||>)/
     $ps = /(Get-ChildItem|gci|dir|ls)\s+env:\s*(\||$|\))/ nocase
   condition:
-    any of them
+    // Shell text inside other languages' strings (lexers, docs) is not
+    // this script's code: shell forms count in shell scripts only.
+    any of ($j*) or any of ($p*) or (vouch_kind == "script/shell" and any of ($s*)) or
+    (vouch_kind == "script/powershell" and $ps)
 }
 
 rule host_profile {

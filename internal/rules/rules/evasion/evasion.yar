@@ -93,10 +93,8 @@ rule detached_child {
     $u = /\.unref\s*\(\s*\)/
     $n = /\bnohup\s[^\n]{0,120}&\s*(disown)?\s*$/
     $n2 = /\bnohup\s[^\n]{0,120}>\s*\/dev\/null\s+2>&1\s*&/
-    $p = /start_new_session\s*=\s*True/
-    $p2 = /creationflags\s*=[^)\n]{0,60}(DETACHED_PROCESS|CREATE_NO_WINDOW|0x0*8\b)/
   condition:
-    ($d and $u) or $n or $n2 or $p or $p2
+    ($d and $u) or $n or $n2
 }
 
 rule long_delay {
@@ -119,7 +117,7 @@ rule long_delay {
 rule date_gate {
   meta:
     description = "Acts only after a date or after N days (time bomb, \"days later\" file timer)"
-    risk = "medium"
+    risk = "low"
     kinds = "script/*"
   strings:
     $now1 = /\bDate\.now\s*\(\s*\)/

@@ -52,12 +52,10 @@ rule env_over_network {
     kinds = "script/*,text/json"
   strings:
     $je1 = /JSON\.stringify\s*\(\s*process\.env\s*[,)]/
-    $je2 = /Object\.(entries|keys|values)\s*\(\s*process\.env\s*\)/
     $jn1 = /\b(https?\.(request|get)|fetch|axios(\.\w+)?|XMLHttpRequest|dns\.(resolve\w*|lookup))\s*\(/
     $jn2 = /\.(post|put)\s*\(/
     $pe1 = /json\.dumps\s*\(\s*(dict\s*\(\s*)?os\.environ\b/
     $pe2 = /\b(str|repr)\s*\(\s*os\.environ\s*\)/
-    $pe3 = /\bos\.environ\.items\s*\(\s*\)/
     $pn = /\b(requests\.(post|put|get)|urlopen|urllib\.request\.Request|HTTPS?Connection|httpx\.(post|put)|socket\.socket)\s*\(/
     $s1 = /\b(curl|wget)\b[^\n]{0,200}\$\(\s*(env|printenv)\b/
     $s2 = /\b(env|printenv)\b[^\n|]{0,40}\|[^\n]{0,80}\b(curl|wget|nc)\b/

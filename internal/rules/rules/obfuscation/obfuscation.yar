@@ -21,7 +21,7 @@ rule charcode_strings {
     $j1 = /String\.fromCharCode\s*\(\s*(0x[0-9a-fA-F]+|\d+)\s*(,\s*(0x[0-9a-fA-F]+|\d+)\s*){9,}\)/
     $j2 = /String\.fromCharCode\s*\(/
     $p1 = /(\bchr\s*\(\s*\d+\s*\)\s*\+\s*){8,}/
-    $p2 = /["']["']\.join\s*\(\s*(map\s*\(\s*chr\s*,|\[?\s*chr\s*\()/
+    $p2 = /["']["']\.join\s*\(\s*(map\s*\(\s*chr\s*,\s*|[\[(]\s*chr\s*\(\s*\w+\s*\)\s*for\s+\w+\s+in\s+)[\[(]\s*\d+\s*(,\s*\d+\s*){7,}/
   condition:
     $j1 or #j2 > 10 or $p1 or $p2
 }
@@ -130,13 +130,13 @@ rule xor_encoded_literal {
     risk = "medium"
     kinds = "native"
   strings:
+    // Each string costs 255 patterns: keep the list to the strings
+    // implants most often hide.
     $h1 = "http://" xor(0x01-0xff)
     $h2 = "https://" xor(0x01-0xff)
     $u = "Mozilla/5.0 (" xor(0x01-0xff)
-    $s1 = "/bin/sh" xor(0x01-0xff)
-    $s2 = "/bin/bash" xor(0x01-0xff)
+    $s = "/bin/sh" xor(0x01-0xff)
     $c = "cmd.exe /c" xor(0x01-0xff)
-    $p = "powershell -" xor(0x01-0xff)
   condition:
     any of them
 }

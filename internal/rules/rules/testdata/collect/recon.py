@@ -1,5 +1,6 @@
 """vouch rule fixture: inert."""
 import getpass
+import json
 import os
 import platform
 import socket
@@ -10,6 +11,6 @@ def profile():
         "host": socket.gethostname(),
         "user": getpass.getuser(),
         "os": platform.platform(),
-        "env": dict(os.environ.items()),
+        "env": json.dumps(dict(os.environ)),
         "history": open(os.path.expanduser("~/.bash_history")).read() if False else "",
     }
