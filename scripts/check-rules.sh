@@ -8,7 +8,8 @@
 # Needs the Debian package yara (4.2+) and python3. Emulates what the engine
 # does around libyara: picks a file's kind (magic bytes, then name), runs only
 # the rules whose meta "kinds" cover it, defines the externals vouch_kind,
-# vouch_path and vouch_is_script, and strips comments from scripts first.
+# vouch_path, vouch_name and vouch_is_script, and strips comments from
+# scripts first.
 # The stripper here is a simple tokenizer for the fixtures, not the engine's.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -239,7 +240,7 @@ def stripped(path, kind):
 def compile_all():
     for ns, path in rule_files:
         r = subprocess.run(["yara", "--fail-on-warnings", "-d", "vouch_kind=", "-d", "vouch_path=",
-                            "-d", "vouch_is_script=false", path, "/dev/null"],
+                            "-d", "vouch_name=", "-d", "vouch_is_script=false", path, "/dev/null"],
                            capture_output=True, text=True)
         if r.returncode != 0 or r.stderr.strip():
             fail(f"{path}: {r.stderr.strip()}")
@@ -252,7 +253,8 @@ def compiled():
         os.close(fd)
         import atexit
         atexit.register(os.unlink, out)
-        r = subprocess.run(["yarac", "-d", "vouch_kind=", "-d", "vouch_path=", "-d", "vouch_is_script=false"]
+        r = subprocess.run(["yarac", "-d", "vouch_kind=", "-d", "vouch_path=", "-d", "vouch_name=",
+                            "-d", "vouch_is_script=false"]
                            + [f"{ns}:{p}" for ns, p in rule_files] + [out], capture_output=True, text=True)
         if r.returncode != 0:
             sys.exit(f"yarac: {r.stderr.strip()}")
@@ -269,7 +271,9 @@ def scan(path, vpath=None):
         tmp.write(stripped(path, kind).encode("utf-8", "replace"))
         tmp.close()
         target = tmp.name
-    cmd = ["yara", "-e", "-C", compiled(), "-d", f"vouch_kind={kind}", "-d", f"vouch_path={vpath or path}",
+    vp = vpath or path
+    cmd = ["yara", "-e", "-C", compiled(), "-d", f"vouch_kind={kind}", "-d", f"vouch_path={vp}",
+           "-d", f"vouch_name={os.path.basename(vp)}",
            "-d", f"vouch_is_script={'true' if is_script else 'false'}", target]
     r = subprocess.run(cmd, capture_output=True, text=True)
     if tmp:
