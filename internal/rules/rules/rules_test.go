@@ -149,7 +149,7 @@ func TestPortableSubset(t *testing.T) {
 			t.Errorf("%s: condition uses %q", id, m)
 		}
 		for _, v := range externalRe.FindAllString(cond, -1) {
-			if v != "vouch_kind" && v != "vouch_path" && v != "vouch_is_script" {
+			if v != "vouch_kind" && v != "vouch_path" && v != "vouch_name" && v != "vouch_is_script" {
 				t.Errorf("%s: unknown external %s", id, v)
 			}
 		}
