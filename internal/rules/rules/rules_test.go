@@ -165,6 +165,7 @@ func TestExpectTable(t *testing.T) {
 	defer f.Close()
 	listed := map[string]bool{}
 	fired := map[string]bool{}
+	seen := map[string]bool{}
 	sc := bufio.NewScanner(f)
 	for ln := 1; sc.Scan(); ln++ {
 		line, _, _ := strings.Cut(sc.Text(), "#")
@@ -177,6 +178,10 @@ func TestExpectTable(t *testing.T) {
 			continue
 		}
 		fx, id := fields[0], fields[1]
+		if seen[fx+" "+id] {
+			t.Errorf("expect.txt:%d: duplicate line %q", ln, sc.Text())
+		}
+		seen[fx+" "+id] = true
 		listed[fx] = true
 		if st, err := os.Stat(filepath.Join("testdata", fx)); err != nil {
 			t.Errorf("expect.txt:%d: %v", ln, err)

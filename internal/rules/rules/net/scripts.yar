@@ -129,3 +129,16 @@ rule dev_tcp_socket {
   condition:
     $t
 }
+
+rule raw_socket_script {
+  meta:
+    description = "Opens raw or packet sockets, or crafts packets (scapy, raw-socket)"
+    risk = "medium"
+    kinds = "script/*"
+  strings:
+    $p1 = /\bsocket\.(SOCK_RAW|AF_PACKET|IPPROTO_RAW)\b/
+    $p2 = /\bfrom\s+scapy(\.all)?\s+import\b|\bimport\s+scapy\b/
+    $j = /require\(\s*["']raw-socket["']\s*\)/
+  condition:
+    any of them
+}

@@ -183,3 +183,18 @@ rule upx_packed {
   condition:
     ($m and any of ($s*)) or $i
 }
+
+rule script_xor_decode {
+  meta:
+    description = "Decodes strings with XOR in a script (charCodeAt ^ key, ord(c) ^ key)"
+    risk = "medium"
+    kinds = "script/js,script/python,script/powershell"
+  strings:
+    $j1 = /charCodeAt\s*\([^)]{0,40}\)\s*\^\s*[\w\[\]().]{1,60}/
+    $j2 = /String\.fromCharCode\s*\(/
+    $p1 = /\bchr\s*\(\s*(ord\s*\([^)]{1,40}\)|\w+)\s*\^\s*[\w\[\]()%. ]{1,60}\)/
+    $p2 = /\bbytes\s*\(\s*\(?\s*\w+\s*\^\s*[\w\[\]()%. ]{1,60}\s+for\s+\w+/
+    $ps = /\[char\]\s*\(?\s*\$\w+\s*-bxor\s*/ nocase
+  condition:
+    ($j1 and $j2) or any of ($p*) or $ps
+}
