@@ -193,7 +193,9 @@ rule script_xor_decode {
     $j1 = /charCodeAt\s*\([^)]{0,40}\)\s*\^\s*[\w\[\]().]{1,60}/
     $j2 = /String\.fromCharCode\s*\(/
     $p1 = /\bchr\s*\(\s*(ord\s*\([^)]{1,40}\)|\w+)\s*\^\s*[\w\[\]()%. ]{1,60}\)/
-    $p2 = /\bbytes\s*\(\s*\(?\s*\w+\s*\^\s*[\w\[\]()%. ]{1,60}\s+for\s+\w+/
+    // bytes(b ^ k for b in data); not bytes(x ^ 0x5c for x in range(256)),
+    // the HMAC pad tables
+    $p2 = /\bbytes\s*\(\s*\(?\s*\w+\s*\^\s*[\w\[\]()%. ]{1,60}\s+for\s+\w+\s+in\s+[A-Za-z_][\w.]*\s*\)/
     $ps = /\[char\]\s*\(?\s*\$\w+\s*-bxor\s*/ nocase
   condition:
     ($j1 and $j2) or any of ($p*) or $ps
