@@ -150,4 +150,3 @@ func isPEAt(r io.ReaderAt, size, off int64) bool {
 	}
 	return string(b[:]) == "PE\x00\x00"
 }
-
