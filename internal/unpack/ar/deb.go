@@ -4,7 +4,6 @@ import (
 	"archive/tar"
 	"bufio"
 	"bytes"
-	"compress/bzip2"
 	"context"
 	"errors"
 	"fmt"
@@ -12,11 +11,8 @@ import (
 	"path"
 	"strings"
 
-	"github.com/klauspost/compress/gzip"
-	"github.com/klauspost/compress/zstd"
-	"github.com/xi2/xz"
-
 	"github.com/vouch-sec/vouch/internal/unpack"
+	"github.com/vouch-sec/vouch/internal/unpack/compress"
 )
 
 const (
@@ -32,8 +28,6 @@ const (
 	// maxRelations bounds a relation field (Depends), which meta-packages
 	// make long.
 	maxRelations = 64 << 10
-	// maxDict bounds decompressor windows and dictionaries.
-	maxDict = 128 << 20
 )
 
 // maintainerScripts are the control members dpkg runs (config by debconf),
@@ -200,28 +194,22 @@ func decompress(sr *io.SectionReader) (io.ReadCloser, error) {
 	n, _ := sr.ReadAt(h[:], 0)
 	b := h[:n]
 	r := io.NewSectionReader(sr, 0, sr.Size())
+	format := ""
 	switch {
 	case bytes.HasPrefix(b, []byte{0x1f, 0x8b}):
-		g, err := gzip.NewReader(r)
-		if err != nil {
-			return nil, fmt.Errorf("gzip.NewReader: %v: %w", err, unpack.ErrCorrupt)
-		}
-		return g, nil
+		format = "gzip"
 	case bytes.HasPrefix(b, []byte{0xfd, '7', 'z', 'X', 'Z', 0x00}):
-		x, err := xz.NewReader(r, maxDict)
-		if err != nil {
-			return nil, fmt.Errorf("xz.NewReader: %v: %w", err, unpack.ErrCorrupt)
-		}
-		return io.NopCloser(x), nil
+		format = "xz"
 	case bytes.HasPrefix(b, []byte{0x28, 0xb5, 0x2f, 0xfd}):
-		z, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true),
-			zstd.WithDecoderMaxWindow(maxDict))
-		if err != nil {
-			return nil, fmt.Errorf("zstd.NewReader: %v: %w", err, unpack.ErrCorrupt)
-		}
-		return z.IOReadCloser(), nil
+		format = "zstd"
 	case bytes.HasPrefix(b, []byte("BZh")):
-		return io.NopCloser(bzip2.NewReader(r)), nil
+		format = "bzip2"
+	default:
+		return io.NopCloser(r), nil
 	}
-	return io.NopCloser(r), nil
+	d, err := compress.Decoder(format, r)
+	if err != nil {
+		return nil, fmt.Errorf("%s decoder: %v: %w", format, err, unpack.ErrCorrupt)
+	}
+	return d, nil
 }

@@ -14,14 +14,50 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
+	"github.com/ulikunitz/xz/lzma"
 	"github.com/xi2/xz"
 
 	"github.com/vouch-sec/vouch/internal/unpack"
 )
 
-// MaxXZDict is the largest LZMA2 dictionary an xz stream may demand; xz -9
-// uses 64 MiB.
+// MaxXZDict is the largest LZMA/LZMA2 dictionary or zstd window a stream
+// may demand; xz -9 uses 64 MiB, zstd -19 8 MiB.
 const MaxXZDict = 128 << 20
+
+// Decoder returns a bounded decoder for format: "gzip", "xz", "bzip2",
+// "zstd" or "lzma" (classic .lzma). It is the one place vouch sets the
+// limits of these decoders, so every format that embeds one (zip methods,
+// deb members, rpm payloads) shares them. xi2/xz enforces its dictMax as a
+// real cap; ulikunitz/xz's DictCap is only a minimum, so it is used for
+// classic lzma alone, whose reader does refuse larger dictionaries.
+func Decoder(format string, r io.Reader) (io.ReadCloser, error) {
+	switch format {
+	case "gzip":
+		return gzip.NewReader(r)
+	case "xz":
+		x, err := xz.NewReader(r, MaxXZDict)
+		if err != nil {
+			return nil, err
+		}
+		return io.NopCloser(x), nil
+	case "bzip2":
+		return io.NopCloser(bzip2.NewReader(r)), nil
+	case "zstd":
+		d, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true),
+			zstd.WithDecoderMaxWindow(MaxXZDict))
+		if err != nil {
+			return nil, err
+		}
+		return d.IOReadCloser(), nil
+	case "lzma":
+		l, err := lzma.ReaderConfig{DictCap: MaxXZDict}.NewReader(r)
+		if err != nil {
+			return nil, err
+		}
+		return io.NopCloser(l), nil
+	}
+	return nil, fmt.Errorf("compression %q: %w", format, unpack.ErrUnsupported)
+}
 
 type layer struct {
 	name  string
@@ -36,11 +72,11 @@ func Gzip() unpack.Unpacker {
 		name: "gzip", magic: []byte{0x1f, 0x8b},
 		exts: map[string]string{".gz": "", ".tgz": ".tar", ".gzip": "", ".z": ""},
 		open: func(r io.Reader) (io.ReadCloser, string, error) {
-			g, err := gzip.NewReader(r)
+			d, err := Decoder("gzip", r)
 			if err != nil {
 				return nil, "", err
 			}
-			return g, g.Name, nil
+			return d, d.(*gzip.Reader).Name, nil
 		},
 	}
 }
@@ -51,13 +87,8 @@ func XZ() unpack.Unpacker {
 		name: "xz", magic: []byte{0xfd, '7', 'z', 'X', 'Z', 0x00},
 		exts: map[string]string{".xz": "", ".txz": ".tar"},
 		open: func(r io.Reader) (io.ReadCloser, string, error) {
-			// xi2/xz enforces dictMax as a real cap (ulikunitz/xz's DictCap
-			// is a minimum: a 64-byte stream could reserve 4 GiB).
-			x, err := xz.NewReader(r, MaxXZDict)
-			if err != nil {
-				return nil, "", err
-			}
-			return io.NopCloser(x), "", nil
+			d, err := Decoder("xz", r)
+			return d, "", err
 		},
 	}
 }
@@ -68,7 +99,8 @@ func Bzip2() unpack.Unpacker {
 		name: "bzip2", magic: []byte("BZh"),
 		exts: map[string]string{".bz2": "", ".tbz2": ".tar", ".tbz": ".tar"},
 		open: func(r io.Reader) (io.ReadCloser, string, error) {
-			return io.NopCloser(bzip2.NewReader(r)), "", nil
+			d, err := Decoder("bzip2", r)
+			return d, "", err
 		},
 	}
 }
@@ -79,12 +111,8 @@ func Zstd() unpack.Unpacker {
 		name: "zstd", magic: []byte{0x28, 0xb5, 0x2f, 0xfd},
 		exts: map[string]string{".zst": "", ".zstd": "", ".tzst": ".tar"},
 		open: func(r io.Reader) (io.ReadCloser, string, error) {
-			d, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true),
-				zstd.WithDecoderMaxWindow(128<<20))
-			if err != nil {
-				return nil, "", err
-			}
-			return d.IOReadCloser(), "", nil
+			d, err := Decoder("zstd", r)
+			return d, "", err
 		},
 	}
 }

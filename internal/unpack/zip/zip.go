@@ -5,15 +5,12 @@ package zip
 import (
 	"archive/zip"
 	"bytes"
-	"compress/bzip2"
 	"context"
 	"encoding/binary"
 	"fmt"
 	"io"
 	"io/fs"
 
-	"github.com/klauspost/compress/zstd"
-	"github.com/xi2/xz"
 
 	"github.com/vouch-sec/vouch/internal/unpack"
 	"github.com/vouch-sec/vouch/internal/unpack/compress"
@@ -58,21 +55,17 @@ func (unpacker) Unpack(ctx context.Context, in *unpack.Input, emit unpack.Emit) 
 	if err != nil {
 		return fmt.Errorf("zip.NewReader(%q): %v: %w", in.Path, err, unpack.ErrCorrupt)
 	}
-	zr.RegisterDecompressor(methodBzip2, func(r io.Reader) io.ReadCloser { return io.NopCloser(bzip2.NewReader(r)) })
-	zr.RegisterDecompressor(methodZstd, func(r io.Reader) io.ReadCloser {
-		d, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(128<<20), zstd.WithDecoderLowmem(true))
-		if err != nil {
-			return errReadCloser{err}
-		}
-		return d.IOReadCloser()
-	})
-	zr.RegisterDecompressor(methodXZ, func(r io.Reader) io.ReadCloser {
-		x, err := xz.NewReader(r, compress.MaxXZDict)
-		if err != nil {
-			return errReadCloser{err}
-		}
-		return io.NopCloser(x)
-	})
+	// Extra zip methods go through the same bounded decoders as the
+	// compression layers.
+	for method, format := range map[uint16]string{methodBzip2: "bzip2", methodZstd: "zstd", methodXZ: "xz"} {
+		zr.RegisterDecompressor(method, func(r io.Reader) io.ReadCloser {
+			d, err := compress.Decoder(format, r)
+			if err != nil {
+				return errReadCloser{err}
+			}
+			return d
+		})
+	}
 	for _, f := range zr.File {
 		if err := ctx.Err(); err != nil {
 			return err
