@@ -91,6 +91,9 @@ type File struct {
 	Meta     Meta        `json:"meta,omitempty"`     // per-format facts from the unpacker (e.g. deb role, rpm scriptlets)
 	Facts    *Facts      `json:"facts,omitempty"`    // per-kind analysis facts
 	Analysis string      `json:"analysis,omitempty"` // "skipped: <why>" when bytes were not analysed
+	// TLSH is the file's fuzzy hash (TLSH hex string), used to pair renamed
+	// binaries in a diff. Empty when not computed.
+	TLSH string `json:"tlsh,omitempty"`
 }
 
 // Meta is a small string map of facts an unpacker knows about a member that
