@@ -303,6 +303,24 @@ func release(n int, v string) []*model.File {
 	return files
 }
 
+// withTLSH gives the files renamed by release a fuzzy hash: the new side
+// differs from the old one in a few bytes.
+func withTLSH(t *testing.T, files []*model.File, changed bool) {
+	for i, f := range files {
+		if i%50 != 0 {
+			continue
+		}
+		b := blob(uint64(i), 2048)
+		if changed {
+			for j := 0; j < 10; j++ {
+				b[j*200] ^= 0x21
+			}
+		}
+		f.TLSH = hash(t, b)
+		f.Size = int64(len(b))
+	}
+}
+
 func TestDeterminism(t *testing.T) {
 	old, new := release(3000, "1.0.0"), release(3000, "1.0.1")
 	// Add ambiguity: duplicated content and duplicated base names.
@@ -331,6 +349,8 @@ func TestLarge(t *testing.T) {
 	}
 	const n = 100_000
 	old, new := release(n, "1.0.0"), release(n, "1.0.1")
+	withTLSH(t, old, false)
+	withTLSH(t, new, true)
 	got := pair.Pair(old, new, pair.Options{})
 	seenOld, seenNew := map[*model.File]bool{}, map[*model.File]bool{}
 	stages := map[pair.Stage]int{}
@@ -348,6 +368,18 @@ func TestLarge(t *testing.T) {
 			seenNew[p.New] = true
 		}
 		stages[p.Stage]++
+		if p.Stage == pair.StageFuzzy {
+			// d123/f000123.so.1.0.0 must pair with d123/r000123.bin.
+			o, nw := p.Old.Path, p.New.Path
+			if o[strings.LastIndexByte(o, '/')+2:][:6] != nw[strings.LastIndexByte(nw, '/')+2:][:6] {
+				t.Errorf("fuzzy stage paired %s with %s", o, nw)
+			}
+		}
+	}
+	// Random bytes make TLSH noisy: a few mutated copies land above the
+	// threshold and stay unpaired, which is the documented behaviour.
+	if got, want := stages[pair.StageFuzzy], n/50*9/10; got < want {
+		t.Errorf("fuzzy stage paired %d files, want at least %d", got, want)
 	}
 	if len(seenOld) != n || len(seenNew) != n {
 		t.Fatalf("saw %d old, %d new files; want %d each", len(seenOld), len(seenNew), n)
