@@ -19,6 +19,13 @@
 //     sides carrying File.TLSH. The engine does not fill File.TLSH yet; until
 //     it does this stage pairs nothing.
 //
+// A pair whose keys differ is "moved" whatever the stage, so a file of
+// "pkg-1.2.3/" paired with its "pkg-1.2.4/" twin by stage 3 is moved; the
+// caller tells a version bump from a real move by Pairing.Stage, and an
+// edited file from a byte-identical one by Pairing.Identical. When one side
+// is an MSI and the other its unpacked directory, the MSI file itself has no
+// counterpart and is reported as removed (or added).
+//
 // When a stage finds several candidates for one file (stages 1–3), pairs are
 // chosen greedily by path similarity (longest common prefix plus suffix of
 // the keys), ties broken by key and path, so the result never depends on

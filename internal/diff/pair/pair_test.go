@@ -243,6 +243,30 @@ func TestPairFuzzy(t *testing.T) {
 	}
 }
 
+func TestMaxGroup(t *testing.T) {
+	// All four keys normalise to "x-#/y-#/z".
+	old := []*model.File{f("x-1.0/y-1.0/z", "1"), f("x-1.0/y-2.0/z", "2")}
+	new := []*model.File{f("x-3.0/y-1.0/z", "3"), f("x-3.0/y-2.0/z", "4")}
+	// With the default bound the two-by-two bucket is resolved by similarity.
+	want := []line{
+		{"x-1.0/y-1.0/z", "x-3.0/y-1.0/z", pair.Moved, pair.StageVersion},
+		{"x-1.0/y-2.0/z", "x-3.0/y-2.0/z", pair.Moved, pair.StageVersion},
+	}
+	if diff := cmp.Diff(want, lines(pair.Pair(old, new, pair.Options{}))); diff != "" {
+		t.Errorf("Pair (-want +got):\n%s", diff)
+	}
+	// Over the bound it is skipped, and basename is not unique either.
+	want = []line{
+		{"x-1.0/y-1.0/z", "", pair.Removed, ""},
+		{"x-1.0/y-2.0/z", "", pair.Removed, ""},
+		{"", "x-3.0/y-1.0/z", pair.Added, ""},
+		{"", "x-3.0/y-2.0/z", pair.Added, ""},
+	}
+	if diff := cmp.Diff(want, lines(pair.Pair(old, new, pair.Options{MaxGroup: 3}))); diff != "" {
+		t.Errorf("Pair with MaxGroup 3 (-want +got):\n%s", diff)
+	}
+}
+
 func TestNormalize(t *testing.T) {
 	tests := map[string]string{
 		"pkg-1.2.3/src/a.c":              "pkg-#/src/a.c",
