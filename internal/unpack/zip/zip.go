@@ -11,7 +11,6 @@ import (
 	"io"
 	"io/fs"
 
-
 	"github.com/vouch-sec/vouch/internal/unpack"
 	"github.com/vouch-sec/vouch/internal/unpack/compress"
 )
