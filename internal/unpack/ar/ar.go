@@ -27,7 +27,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"strconv"
 	"strings"
 	"time"
@@ -231,22 +230,6 @@ func isDigits(s string) bool {
 	return s != ""
 }
 
-// fileMode keeps the permission and set-id bits of an ar mode field; ar has
-// only regular files.
-func fileMode(m int64) fs.FileMode {
-	mode := fs.FileMode(m & 0o777)
-	if m&0o4000 != 0 {
-		mode |= fs.ModeSetuid
-	}
-	if m&0o2000 != 0 {
-		mode |= fs.ModeSetgid
-	}
-	if m&0o1000 != 0 {
-		mode |= fs.ModeSticky
-	}
-	return mode
-}
-
 func (u unpacker) Unpack(ctx context.Context, in *unpack.Input, emit unpack.Emit) error {
 	var h [len(magic)]byte
 	if _, err := in.R.ReadAt(h[:], 0); err != nil || string(h[:]) != magic {
@@ -278,7 +261,7 @@ func (u unpacker) Unpack(ctx context.Context, in *unpack.Input, emit unpack.Emit
 			Name:    m.name,
 			Type:    unpack.TypeFile,
 			Size:    m.size,
-			Mode:    fileMode(m.mode),
+			Mode:    unpack.UnixMode(uint64(m.mode) & 0o7777), // ar holds only regular files
 			ModTime: time.Unix(m.mtime, 0).UTC(),
 			Open: func() (io.ReadCloser, error) {
 				return io.NopCloser(io.NewSectionReader(sr, 0, sr.Size())), nil

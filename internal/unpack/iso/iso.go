@@ -496,7 +496,7 @@ func (im *image) entry(d dirJob, r record, parts []record, emit unpack.Emit) (*d
 		isDir, extent, length = true, ri.child, im.dotLength(ri.child)
 	}
 	if ri.hasMode {
-		m.Mode = posixMode(ri.mode)
+		m.Mode = unpack.UnixMode(uint64(ri.mode))
 	}
 	switch {
 	case isDir:
@@ -588,33 +588,4 @@ func (im *image) fileData(p string, parts []record) (int64, func() (io.ReadClose
 		}
 		return io.NopCloser(io.MultiReader(readers...)), nil
 	}
-}
-
-// posixMode converts a Rock Ridge PX st_mode.
-func posixMode(m uint32) fs.FileMode {
-	mode := fs.FileMode(m & 0o777)
-	switch m & 0xf000 {
-	case 0x4000:
-		mode |= fs.ModeDir
-	case 0xa000:
-		mode |= fs.ModeSymlink
-	case 0x2000:
-		mode |= fs.ModeDevice | fs.ModeCharDevice
-	case 0x6000:
-		mode |= fs.ModeDevice
-	case 0x1000:
-		mode |= fs.ModeNamedPipe
-	case 0xc000:
-		mode |= fs.ModeSocket
-	}
-	if m&0o4000 != 0 {
-		mode |= fs.ModeSetuid
-	}
-	if m&0o2000 != 0 {
-		mode |= fs.ModeSetgid
-	}
-	if m&0o1000 != 0 {
-		mode |= fs.ModeSticky
-	}
-	return mode
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"strconv"
 	"time"
 
@@ -146,48 +145,13 @@ func (c *cpioReader) next(ctx context.Context) (*cpioEntry, error) {
 
 func align4(n int64) int64 { return (4 - n%4) % 4 }
 
-// Unix file type bits of the newc mode field.
+// Unix file type bits of the newc mode field that decide the member type.
 const (
-	sIFMT   = 0o170000
-	sIFDIR  = 0o040000
-	sIFREG  = 0o100000
-	sIFLNK  = 0o120000
-	sISUID  = 0o4000
-	sISGID  = 0o2000
-	sISVTX  = 0o1000
-	sIFCHR  = 0o020000
-	sIFBLK  = 0o060000
-	sIFIFO  = 0o010000
-	sIFSOCK = 0o140000
+	sIFMT  = 0o170000
+	sIFDIR = 0o040000
+	sIFREG = 0o100000
+	sIFLNK = 0o120000
 )
-
-func fileMode(m uint64) fs.FileMode {
-	mode := fs.FileMode(m & 0o777)
-	if m&sISUID != 0 {
-		mode |= fs.ModeSetuid
-	}
-	if m&sISGID != 0 {
-		mode |= fs.ModeSetgid
-	}
-	if m&sISVTX != 0 {
-		mode |= fs.ModeSticky
-	}
-	switch m & sIFMT {
-	case sIFDIR:
-		mode |= fs.ModeDir
-	case sIFLNK:
-		mode |= fs.ModeSymlink
-	case sIFCHR:
-		mode |= fs.ModeDevice | fs.ModeCharDevice
-	case sIFBLK:
-		mode |= fs.ModeDevice
-	case sIFIFO:
-		mode |= fs.ModeNamedPipe
-	case sIFSOCK:
-		mode |= fs.ModeSocket
-	}
-	return mode
-}
 
 // linkKey identifies the files of one hard-link group.
 type linkKey struct{ devMajor, devMinor, ino uint64 }
@@ -220,7 +184,7 @@ func walkCPIO(ctx context.Context, c *cpioReader, emit func(*unpack.Member) erro
 		m := &unpack.Member{
 			Name:    e.name,
 			Size:    e.size,
-			Mode:    fileMode(e.mode),
+			Mode:    unpack.UnixMode(e.mode),
 			ModTime: time.Unix(e.mtime, 0).UTC(),
 		}
 		switch e.mode & sIFMT {
@@ -250,7 +214,7 @@ func walkCPIO(ctx context.Context, c *cpioReader, emit func(*unpack.Member) erro
 				}
 				for _, p := range pending[k] {
 					l := &unpack.Member{Name: p.name, Type: unpack.TypeHardlink, LinkTarget: e.name, Size: 0,
-						Mode: fileMode(p.mode), ModTime: time.Unix(p.mtime, 0).UTC()}
+						Mode: unpack.UnixMode(p.mode), ModTime: time.Unix(p.mtime, 0).UTC()}
 					if err = emit(l); err != nil {
 						return err
 					}
@@ -298,7 +262,7 @@ func walkCPIO(ctx context.Context, c *cpioReader, emit func(*unpack.Member) erro
 		group := pending[k]
 		delete(pending, k) // a key can be in order twice
 		for _, p := range group {
-			l := &unpack.Member{Name: p.name, Type: unpack.TypeFile, Size: -1, Mode: fileMode(p.mode), ModTime: time.Unix(p.mtime, 0).UTC(),
+			l := &unpack.Member{Name: p.name, Type: unpack.TypeFile, Size: -1, Mode: unpack.UnixMode(p.mode), ModTime: time.Unix(p.mtime, 0).UTC(),
 				Open: func() (io.ReadCloser, error) {
 					return nil, fmt.Errorf("cpio: data of hard link %q missing: %w", p.name, unpack.ErrCorrupt)
 				}}

@@ -369,7 +369,7 @@ func (w *walker) walk(n *node, dir string) error {
 	}
 	m := &unpack.Member{Name: p, Size: -1}
 	if mode, err := strconv.ParseUint(n.mode, 8, 32); err == nil {
-		m.Mode = fs.FileMode(mode&0o777) | setBits(mode)
+		m.Mode = unpack.UnixMode(mode & 0o7777) // the type comes from <type>
 	}
 	if t, err := time.Parse(time.RFC3339, n.mtime); err == nil {
 		m.ModTime = t
@@ -399,20 +399,6 @@ func (w *walker) walk(n *node, dir string) error {
 		}
 	}
 	return nil
-}
-
-func setBits(mode uint64) fs.FileMode {
-	var m fs.FileMode
-	if mode&0o4000 != 0 {
-		m |= fs.ModeSetuid
-	}
-	if mode&0o2000 != 0 {
-		m |= fs.ModeSetgid
-	}
-	if mode&0o1000 != 0 {
-		m |= fs.ModeSticky
-	}
-	return m
 }
 
 // data returns a file's size and Open.
