@@ -13,6 +13,7 @@ import (
 	"context"
 	"crypto/x509"
 	"io"
+	"strings"
 
 	"github.com/vouch-sec/vouch/internal/model"
 	"github.com/vouch-sec/vouch/internal/rules"
@@ -51,4 +52,10 @@ type Config struct {
 	Rules *rules.Set
 	// IOC are the --ioc lists.
 	IOC []*rules.IOCList
+}
+
+// OneLine is err's message with errors.Join's newlines turned into "; ",
+// for reports and fact strings that are read one line per entry.
+func OneLine(err error) string {
+	return strings.ReplaceAll(err.Error(), "\n", "; ")
 }

@@ -215,7 +215,7 @@ func (w *walker) addFinding(f model.Finding) {
 
 func (w *walker) addError(p string, err error) {
 	w.mu.Lock()
-	w.errors = append(w.errors, model.FileError{Path: p, Error: err.Error()})
+	w.errors = append(w.errors, model.FileError{Path: p, Error: analyze.OneLine(err)})
 	w.mu.Unlock()
 }
 

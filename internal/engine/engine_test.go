@@ -450,3 +450,21 @@ func TestSiblingOnlyOpensPlainNamesBeside(t *testing.T) {
 		t.Errorf("opened siblings (-want +got):\n%s", d)
 	}
 }
+
+type twoProblems struct{}
+
+func (twoProblems) Name() string           { return "two" }
+func (twoProblems) Match(kind string) bool { return kind == "text" }
+func (twoProblems) Analyze(ctx context.Context, in *analyze.Input, f *model.File) error {
+	return errors.Join(errors.New("first problem"), errors.New("second problem"))
+}
+
+// Joined errors reach errors[] on one line, whatever analyzer made them.
+func TestErrorsAreOneLine(t *testing.T) {
+	cfg := config()
+	cfg.Analyzers = []analyze.Analyzer{twoProblems{}}
+	rep := inspect(t, "notes.txt", []byte("text\n"), cfg)
+	if len(rep.Errors) != 1 || rep.Errors[0].Error != "two: first problem; second problem" {
+		t.Errorf("errors = %q", rep.Errors)
+	}
+}

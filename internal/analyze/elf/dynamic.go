@@ -98,7 +98,7 @@ func (p *parser) dynamic() error {
 		if len(needed) > 0 || len(rpath) > 0 || hasSoname {
 			errs = append(errs, errors.New("no readable string table (DT_STRTAB) for DT_NEEDED/DT_SONAME"))
 		}
-		return join(errs...)
+		return errors.Join(errs...)
 	}
 	for _, v := range needed {
 		p.ef.Needed = append(p.ef.Needed, p.dynStr.get(v, maxNameLen))
@@ -110,7 +110,7 @@ func (p *parser) dynamic() error {
 	if hasSoname {
 		p.ef.Soname = p.dynStr.get(soname, maxNameLen)
 	}
-	return join(errs...)
+	return errors.Join(errs...)
 }
 
 // dynStrtab finds the dynamic string table: DT_STRTAB mapped through the
@@ -181,12 +181,12 @@ func (p *parser) dynamicSymbols() error {
 		s := p.sects[sec.link]
 		t, err := p.strtab(s.off, s.size)
 		if err != nil {
-			return join(append(errs, fmt.Errorf(".dynsym string table: %w", err))...)
+			return errors.Join(append(errs, fmt.Errorf(".dynsym string table: %w", err))...)
 		}
 		off, count, str = sec.off, sec.size/ent, t
 	}
 	if str == nil {
-		return join(errs...)
+		return errors.Join(errs...)
 	}
 	err := p.scanSymbols(off, count, func(s sym) {
 		if s.typ == sttSection || s.typ == sttFile {
@@ -208,7 +208,7 @@ func (p *parser) dynamicSymbols() error {
 			p.addName(&p.ifuncs, "ifuncs", name)
 		}
 	})
-	return join(append(errs, err)...)
+	return errors.Join(append(errs, err)...)
 }
 
 // symbolTable adds the defined IFUNC symbols of .symtab (local ones too:
@@ -239,7 +239,7 @@ func (p *parser) symbolTable() error {
 			errs = append(errs, fmt.Errorf("section %q: %w", sec.name, err))
 		}
 	}
-	return join(errs...)
+	return errors.Join(errs...)
 }
 
 type sym struct {
@@ -424,7 +424,7 @@ func (p *parser) initArrays() error {
 	}
 	const most = 1 << 30
 	p.ef.InitArray = int(min(init, most) + min(pre, most) + min(ctors, most))
-	return join(errs...)
+	return errors.Join(errs...)
 }
 
 // ctorsCount counts .ctors entries other than the -1 head and 0 tail
@@ -485,7 +485,7 @@ func (p *parser) notes() error {
 		}
 		p.parseNotes(b, r.align)
 	}
-	return join(errs...)
+	return errors.Join(errs...)
 }
 
 func (p *parser) parseNotes(b []byte, align uint64) {

@@ -47,7 +47,6 @@ import (
 	"io"
 	"runtime/debug"
 	"sort"
-	"strings"
 
 	"github.com/vouch-sec/vouch/internal/analyze"
 	"github.com/vouch-sec/vouch/internal/identify"
@@ -279,24 +278,6 @@ func sortedSet(m map[string]struct{}) []string {
 
 func (p *parser) fail(err error) { p.errs = append(p.errs, err) }
 
-// join is errors.Join without the newlines: nil for no errors, the error
-// itself for one, else a multiError.
-func join(errs ...error) error {
-	var out multiError
-	for _, e := range errs {
-		if e != nil {
-			out = append(out, e)
-		}
-	}
-	switch len(out) {
-	case 0:
-		return nil
-	case 1:
-		return out[0]
-	}
-	return out
-}
-
 func (p *parser) anomaly(format string, args ...any) {
 	if len(p.ef.Anomalies) >= maxAnomalies {
 		p.truncated["anomalies"] = true
@@ -306,18 +287,5 @@ func (p *parser) anomaly(format string, args ...any) {
 }
 
 func (p *parser) err() error {
-	return join(p.errs...)
+	return errors.Join(p.errs...)
 }
-
-// multiError keeps every error of a file on one line.
-type multiError []error
-
-func (m multiError) Error() string {
-	s := make([]string, len(m))
-	for i, e := range m {
-		s[i] = e.Error()
-	}
-	return strings.Join(s, "; ")
-}
-
-func (m multiError) Unwrap() []error { return m }

@@ -446,7 +446,7 @@ func (p *parser) segments() error {
 			p.ef.Interpreter = string(b)
 		}
 	}
-	return join(errs...)
+	return errors.Join(errs...)
 }
 
 func (p *parser) sectionFacts() error {

@@ -251,7 +251,7 @@ func superBlob(sig []byte) ([]blob, error) {
 			out[j], out[j-1] = out[j-1], out[j]
 		}
 	}
-	return out, join(errs...)
+	return out, errors.Join(errs...)
 }
 
 func parseCodeDirectory(b []byte) (*codeDirectory, error) {
@@ -341,7 +341,7 @@ func (p *parser) verifyPages(cd *codeDirectory) (pages, bad int, err error) {
 		errs = append(errs, fmt.Errorf("code limit %d is past the end of the slice (%d bytes)", cd.codeLimit, p.size))
 	}
 	if !p.take(min(cd.codeLimit, p.size)) {
-		return int(max(want, cd.nCode)), bad, join(append(errs, errors.New("work budget spent; pages not checked"))...)
+		return int(max(want, cd.nCode)), bad, errors.Join(append(errs, errors.New("work budget spent; pages not checked"))...)
 	}
 	h := hk.new()
 	buf := make([]byte, min(page, 64<<10))
@@ -367,7 +367,7 @@ func (p *parser) verifyPages(cd *codeDirectory) (pages, bad int, err error) {
 			bad++
 		}
 	}
-	return int(max(want, cd.nCode)), bad, join(errs...)
+	return int(max(want, cd.nCode)), bad, errors.Join(errs...)
 }
 
 // badSpecialSlots counts the blobs of the SuperBlob (requirements,

@@ -41,7 +41,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/vouch-sec/vouch/internal/analyze"
 	"github.com/vouch-sec/vouch/internal/identify"
@@ -73,7 +72,7 @@ func (analyzer) Analyze(ctx context.Context, in *analyze.Input, f *model.File) e
 	}
 	mf.Slices = []model.MachOSlice{{Size: in.Size}}
 	if err := parseSlice(ctx, in.R, in.Size, &mf.Slices[0], newBudget(in.Size)); err != nil {
-		mf.Slices[0].Error = err.Error()
+		mf.Slices[0].Error = analyze.OneLine(err)
 		return err
 	}
 	return nil
@@ -138,15 +137,15 @@ func analyzeFat(ctx context.Context, r io.ReaderAt, size int64, mf *model.MachOF
 			end = max(end, int64(off+avail))
 			err := parseSlice(ctx, io.NewSectionReader(r, int64(off), int64(avail)), int64(avail), &s, work)
 			if got := s.CPU; got != cpuName(cpu, sub) {
-				err = join(err, fmt.Errorf("fat header says %s, slice header says %s", cpuName(cpu, sub), got))
+				err = errors.Join(err, fmt.Errorf("fat header says %s, slice header says %s", cpuName(cpu, sub), got))
 			}
 			if avail < sz {
-				err = join(err, fmt.Errorf("slice is cut short: %d of %d bytes present", avail, sz))
+				err = errors.Join(err, fmt.Errorf("slice is cut short: %d of %d bytes present", avail, sz))
 			}
 			return err
 		}()
 		if serr != nil {
-			s.Error = serr.Error()
+			s.Error = analyze.OneLine(serr)
 			errs = append(errs, fmt.Errorf("slice %d (%s): %w", i, s.CPU, serr))
 		}
 		mf.Slices = append(mf.Slices, s)
@@ -161,7 +160,7 @@ func analyzeFat(ctx context.Context, r io.ReaderAt, size int64, mf *model.MachOF
 			mf.Overlay.Entropy = ent
 		}
 	}
-	return join(errs...)
+	return errors.Join(errs...)
 }
 
 // budget bounds the bytes one file may cost to hash, measure and read
@@ -250,36 +249,4 @@ func clampInt(v uint64) int64 {
 		return 1<<63 - 1
 	}
 	return int64(v)
-}
-
-// joined is errors.Join with the messages on one line, for the report.
-type joined []error
-
-func (j joined) Error() string {
-	s := make([]string, len(j))
-	for i, e := range j {
-		s[i] = e.Error()
-	}
-	return strings.Join(s, "; ")
-}
-
-func (j joined) Unwrap() []error { return j }
-
-// join drops nil errors and flattens nested joins; nil when none is left.
-func join(errs ...error) error {
-	var out joined
-	for _, e := range errs {
-		if j, ok := e.(joined); ok {
-			out = append(out, j...)
-		} else if e != nil {
-			out = append(out, e)
-		}
-	}
-	switch len(out) {
-	case 0:
-		return nil
-	case 1:
-		return out[0]
-	}
-	return out
 }

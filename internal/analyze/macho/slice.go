@@ -86,7 +86,7 @@ func parseSlice(ctx context.Context, r io.ReaderAt, size int64, s *model.MachOSl
 	if n := len(p.errs); n > maxErrs {
 		p.errs = append(p.errs[:maxErrs], fmt.Errorf("%d more problems", n-maxErrs))
 	}
-	return join(p.errs...)
+	return errors.Join(p.errs...)
 }
 
 func (p *parser) parse() error {
@@ -383,7 +383,7 @@ func (p *parser) imports() error {
 		}
 		sort.Strings(p.out.Imports)
 	}
-	return join(errs...)
+	return errors.Join(errs...)
 }
 
 func (p *parser) symtabImports(set map[string]struct{}) error {
@@ -415,7 +415,7 @@ func (p *parser) symtabImports(set map[string]struct{}) error {
 		n := min(count-done, chunk)
 		b := buf[:n*ent]
 		if err := readFull(p.r, b, symoff+(first+done)*ent, p.size); err != nil {
-			return join(append(errs, fmt.Errorf("reading symbols: %w", err))...)
+			return errors.Join(append(errs, fmt.Errorf("reading symbols: %w", err))...)
 		}
 		done += n
 		for e := b; len(e) >= int(ent); e = e[ent:] {
@@ -430,22 +430,22 @@ func (p *parser) symtabImports(set map[string]struct{}) error {
 			}
 			seen[strx] = true
 			if !p.take(min(maxName, strsize-strx)) {
-				return join(errs...)
+				return errors.Join(errs...)
 			}
 			name, err := cstringAt(p.r, stroff+strx, min(maxName, strsize-strx))
 			if err != nil {
-				return join(append(errs, fmt.Errorf("reading symbol name: %w", err))...)
+				return errors.Join(append(errs, fmt.Errorf("reading symbol name: %w", err))...)
 			}
 			if name == "" {
 				continue
 			}
 			if len(set) >= maxImports {
-				return join(append(errs, fmt.Errorf("more than %d imported symbols", maxImports))...)
+				return errors.Join(append(errs, fmt.Errorf("more than %d imported symbols", maxImports))...)
 			}
 			set[name] = struct{}{}
 		}
 	}
-	return join(errs...)
+	return errors.Join(errs...)
 }
 
 // fixupImports reads the import table of LC_DYLD_CHAINED_FIXUPS.
