@@ -10,6 +10,7 @@ import (
 	"io"
 
 	"github.com/vouch-sec/vouch/internal/model"
+	"github.com/vouch-sec/vouch/internal/pecoff"
 )
 
 // WIN_CERTIFICATE values (wintrust.h).
@@ -333,31 +334,6 @@ func anyNonZero(r io.ReaderAt, size, a, b int64) (bool, error) {
 	return false, nil
 }
 
-// wordSum adds up the little-endian 16-bit words of b (an odd last byte
-// is a word of its own), eight bytes at a time: two 32-bit lanes collect
-// pairs of words and cannot overflow within a 64 KiB chunk.
-func wordSum(b []byte) uint64 {
-	var sum uint64
-	for len(b) > 1<<16 {
-		sum += wordSum(b[:1<<16])
-		b = b[1<<16:]
-	}
-	var lanes uint64
-	i := 0
-	for ; i+8 <= len(b); i += 8 {
-		v := binary.LittleEndian.Uint64(b[i:])
-		lanes += v&0x0000ffff0000ffff + (v>>16)&0x0000ffff0000ffff
-	}
-	sum += lanes&0xffffffff + lanes>>32
-	for ; i+1 < len(b); i += 2 {
-		sum += uint64(b[i]) | uint64(b[i+1])<<8
-	}
-	if i < len(b) {
-		sum += uint64(b[i])
-	}
-	return sum
-}
-
 // peDigests is the result of one pass over a signed PE.
 type peDigests struct {
 	full     map[crypto.Hash][]byte // Authenticode image hash
@@ -400,7 +376,7 @@ func digestPE(ctx context.Context, r io.ReaderAt, size int64, h *peHeader, algs 
 		}
 	}
 	snapped := false
-	var sum uint64
+	cs := pecoff.Checksum{FieldOff: h.checksumOff}
 	buf := make([]byte, 64<<10) // even: checksum words never straddle chunks
 	for off := int64(0); off < size; {
 		if err := ctx.Err(); err != nil {
@@ -426,13 +402,7 @@ func digestPE(ctx context.Context, r io.ReaderAt, size int64, h *peHeader, algs 
 				}
 			}
 		}
-		// checksum: the CheckSum field counts as zero
-		for k := h.checksumOff; k < h.checksumOff+4; k++ {
-			if k >= off && k < off+n {
-				b[k-off] = 0
-			}
-		}
-		sum += wordSum(b)
+		cs.Write(off, b)
 		off += n
 	}
 	if !snapped {
@@ -441,9 +411,6 @@ func digestPE(ctx context.Context, r io.ReaderAt, size int64, h *peHeader, algs 
 	for a, d := range hs {
 		out.full[a] = d.Sum(nil)
 	}
-	for sum > 0xffff {
-		sum = (sum & 0xffff) + (sum >> 16)
-	}
-	out.checksum = uint32(sum) + uint32(size)
+	out.checksum = cs.Sum(size)
 	return out, nil
 }

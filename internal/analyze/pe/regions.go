@@ -8,6 +8,7 @@ import (
 
 	"github.com/vouch-sec/vouch/internal/entropy"
 	"github.com/vouch-sec/vouch/internal/model"
+	"github.com/vouch-sec/vouch/internal/pecoff"
 )
 
 // Section characteristics that decide the memory protection.
@@ -199,26 +200,10 @@ func (f *file) entropy(off, n int64) (float64, error) {
 	return hist.Bits(), nil
 }
 
-// checksumFacts recomputes the optional-header checksum: the file summed
-// as little-endian 16-bit words with end-around carry, the checksum field
-// itself counted as zero, plus the file length.
+// checksumFacts recomputes the optional-header checksum (pecoff.Checksum).
 func (f *file) checksumFacts(p *model.PEFacts) error {
-	var sum uint64
-	err := f.scan(0, f.size, func(pos int64, b []byte) {
-		// Chunks are even-sized, so words never straddle two of them.
-		for i := f.checksumOff; i < f.checksumOff+4; i++ {
-			if i >= pos && i < pos+int64(len(b)) {
-				b[i-pos] = 0
-			}
-		}
-		n := len(b) &^ 1
-		for i := 0; i < n; i += 2 {
-			sum += uint64(binary.LittleEndian.Uint16(b[i:]))
-		}
-		if n < len(b) {
-			sum += uint64(b[n])
-		}
-	})
+	cs := pecoff.Checksum{FieldOff: f.checksumOff}
+	err := f.scan(0, f.size, cs.Write) // chunks are even-sized
 	if err != nil {
 		if f.ctx.Err() != nil {
 			return err
@@ -226,9 +211,6 @@ func (f *file) checksumFacts(p *model.PEFacts) error {
 		f.problem("computing checksum: %v", err)
 		return nil
 	}
-	for sum>>16 != 0 {
-		sum = (sum & 0xffff) + sum>>16
-	}
-	p.Checksum = &model.Checksum{Stored: f.checksum, Computed: uint32(sum) + uint32(f.size)}
+	p.Checksum = &model.Checksum{Stored: f.checksum, Computed: cs.Sum(f.size)}
 	return nil
 }

@@ -1,4 +1,4 @@
-package authenticode
+package pecoff
 
 import (
 	"math/rand"
