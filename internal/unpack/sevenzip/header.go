@@ -208,6 +208,19 @@ func (p *parser) bits(n uint64) ([]bool, error) {
 }
 
 // optionalBits is a bit vector preceded by an "all defined" byte.
+// inline reads the "external" byte before inline data and refuses data
+// kept elsewhere in the archive, which the library does not read.
+func (p *parser) inline(what string) error {
+	external, err := p.byte()
+	if err != nil {
+		return err
+	}
+	if external != 0 {
+		return p.fail("external %s", what)
+	}
+	return nil
+}
+
 func (p *parser) optionalBits(n uint64) ([]bool, error) {
 	if n == 0 {
 		return nil, p.fail("empty bit vector")
@@ -422,12 +435,8 @@ func (p *parser) unpackInfo(si *streamsInfo) error {
 	if err != nil {
 		return err
 	}
-	external, err := p.byte()
-	if err != nil {
+	if err := p.inline("folders"); err != nil {
 		return err
-	}
-	if external != 0 {
-		return p.fail("external folders")
 	}
 	for range n {
 		f, err := p.folder()
@@ -604,12 +613,8 @@ func (p *parser) skipVector(n uint64, width uint64) error {
 	if err != nil {
 		return err
 	}
-	external, err := p.byte()
-	if err != nil {
+	if err := p.inline("vector"); err != nil {
 		return err
-	}
-	if external != 0 {
-		return p.fail("external vector")
 	}
 	for _, d := range defined {
 		if d {
@@ -689,12 +694,8 @@ func (p *parser) filesInfo(h *header) error {
 			if err != nil {
 				return err
 			}
-			external, err := p.byte()
-			if err != nil {
+			if err := p.inline("attributes"); err != nil {
 				return err
-			}
-			if external != 0 {
-				return p.fail("external attributes")
 			}
 			for i, d := range defined {
 				if d {
@@ -723,12 +724,8 @@ var errUnsupportedProperty = errors.New("property the reader does not support")
 // names reads the UTF-16LE, NUL-terminated names. The library reads
 // length-1 bytes after the "external" byte (nothing when that is negative).
 func (p *parser) names(h *header, length uint64) error {
-	external, err := p.byte()
-	if err != nil {
+	if err := p.inline("names"); err != nil {
 		return err
-	}
-	if external != 0 {
-		return p.fail("external names")
 	}
 	n := int64(length - 1)
 	if n < 0 {
