@@ -440,7 +440,16 @@ type memberReader struct {
 }
 
 func (m *memberReader) Read(p []byte) (n int, err error) {
-	defer recoverAs(&err, "sevenzip reader")
+	// Compressed data cannot be checked before it is decoded, and the
+	// third-party decoders panic on some corrupt streams (PPMd divides by
+	// zero: testdata/fuzz/FuzzUnpack/e4d181d36c838b7f). That is damage to
+	// this member, never a crash, so this recover stays on even while
+	// fuzzing; header parsing keeps catchPanics off there.
+	defer func() {
+		if r := recover(); r != nil {
+			n, err = 0, fmt.Errorf("7z member %q: decoder panicked: %v: %w", m.fe.name, r, unpack.ErrCorrupt)
+		}
+	}()
 	n, err = m.r.Read(p)
 	m.n += uint64(n)
 	if m.h != nil {
