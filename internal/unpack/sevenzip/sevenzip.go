@@ -404,8 +404,25 @@ func (c *cursor) libOpen(folder, pos int) error {
 	if err != nil {
 		return fmt.Errorf("7z member %q: %v: %w", c.entries[i].name, err, libErrKind(err))
 	}
-	c.rc, c.folder, c.pos, c.used = rc, folder, pos, false
+	c.rc, c.folder, c.pos, c.used = decoderGuard{rc}, folder, pos, false
 	return nil
+}
+
+// decoderGuard wraps the library's member reader. Compressed data cannot be
+// checked before it is decoded, and the third-party decoders panic on some
+// corrupt streams (PPMd divides by zero: testdata/fuzz/FuzzUnpack). That is
+// damage to this member, never a crash, so this recover stays on even while
+// fuzzing, for member reads and for draining skipped members alike; header
+// parsing keeps catchPanics off there.
+type decoderGuard struct{ io.ReadCloser }
+
+func (g decoderGuard) Read(p []byte) (n int, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			n, err = 0, fmt.Errorf("decoder panicked: %v: %w", r, unpack.ErrCorrupt)
+		}
+	}()
+	return g.ReadCloser.Read(p)
 }
 
 // drain reads the current member to its end, within the budget.
@@ -440,16 +457,7 @@ type memberReader struct {
 }
 
 func (m *memberReader) Read(p []byte) (n int, err error) {
-	// Compressed data cannot be checked before it is decoded, and the
-	// third-party decoders panic on some corrupt streams (PPMd divides by
-	// zero: testdata/fuzz/FuzzUnpack/e4d181d36c838b7f). That is damage to
-	// this member, never a crash, so this recover stays on even while
-	// fuzzing; header parsing keeps catchPanics off there.
-	defer func() {
-		if r := recover(); r != nil {
-			n, err = 0, fmt.Errorf("7z member %q: decoder panicked: %v: %w", m.fe.name, r, unpack.ErrCorrupt)
-		}
-	}()
+	defer recoverAs(&err, "sevenzip reader")
 	n, err = m.r.Read(p)
 	m.n += uint64(n)
 	if m.h != nil {
