@@ -131,7 +131,7 @@ func (o *inspectOptions) run(ctx context.Context, target string) error {
 		return err
 	}
 	ropts := report.Options{Color: wantColor(o.color, out), Verbose: o.verbose, FailOn: failOn}
-	if err := r.Render(out, rep, ropts); err != nil {
+	if err := r.Render(out, report.Document{Inspect: rep}, ropts); err != nil {
 		return fmt.Errorf("writing report: %w", err)
 	}
 	if rep.Verdict >= failOn && rep.Verdict > model.SeverityNone {

@@ -136,6 +136,7 @@ type Finding struct {
 type FileError struct {
 	Path  string `json:"path"`
 	Error string `json:"error"`
+	Side  string `json:"side,omitempty"` // in a diff: "old" or "new"
 }
 
 // Tool identifies the producer of a report.
@@ -172,31 +173,16 @@ type Report struct {
 	Files    []*File     `json:"files"`
 	Findings []Finding   `json:"findings"`
 	Errors   []FileError `json:"errors"`
+	// Suppressed are findings a baseline matched: counted, not judged.
+	Suppressed []Suppressed `json:"suppressed,omitempty"`
 }
 
 // Sort puts files, findings and errors in a deterministic order and
 // recomputes the verdict and summary.
 func (r *Report) Sort() {
 	sort.SliceStable(r.Files, func(i, j int) bool { return r.Files[i].Path < r.Files[j].Path })
-	sort.SliceStable(r.Findings, func(i, j int) bool {
-		a, b := r.Findings[i], r.Findings[j]
-		if a.Severity != b.Severity {
-			return a.Severity > b.Severity
-		}
-		if a.Path != b.Path {
-			return a.Path < b.Path
-		}
-		if a.ID != b.ID {
-			return a.ID < b.ID
-		}
-		return a.Title < b.Title
-	})
-	sort.SliceStable(r.Errors, func(i, j int) bool {
-		if r.Errors[i].Path != r.Errors[j].Path {
-			return r.Errors[i].Path < r.Errors[j].Path
-		}
-		return r.Errors[i].Error < r.Errors[j].Error
-	})
+	SortFindings(r.Findings)
+	sortErrors(r.Errors)
 	r.Verdict = SeverityNone
 	s := Summary{Kinds: map[string]int{}, Findings: map[string]int{}}
 	for _, f := range r.Files {
@@ -227,4 +213,16 @@ func (r *Report) Sort() {
 	if r.Errors == nil {
 		r.Errors = []FileError{}
 	}
+}
+
+func sortErrors(es []FileError) {
+	sort.SliceStable(es, func(i, j int) bool {
+		if es[i].Side != es[j].Side {
+			return es[i].Side < es[j].Side
+		}
+		if es[i].Path != es[j].Path {
+			return es[i].Path < es[j].Path
+		}
+		return es[i].Error < es[j].Error
+	})
 }

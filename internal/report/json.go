@@ -3,8 +3,6 @@ package report
 import (
 	"encoding/json"
 	"io"
-
-	"github.com/vouch-sec/vouch/internal/model"
 )
 
 // JSON renders contract v1.
@@ -14,9 +12,12 @@ type JSON struct{}
 func (JSON) ID() string { return "json" }
 
 // Render writes one indented JSON document.
-func (JSON) Render(w io.Writer, r *model.Report, _ Options) error {
+func (JSON) Render(w io.Writer, d Document, _ Options) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(r)
+	if d.Diff != nil {
+		return enc.Encode(d.Diff)
+	}
+	return enc.Encode(d.Inspect)
 }

@@ -17,10 +17,25 @@ type Options struct {
 	FailOn  model.Severity
 }
 
+// Document is what a renderer renders: exactly one of Inspect and Diff is
+// set.
+type Document struct {
+	Inspect *model.Report
+	Diff    *model.DiffReport
+}
+
+// Verdict is the document's verdict.
+func (d Document) Verdict() model.Severity {
+	if d.Diff != nil {
+		return d.Diff.Verdict
+	}
+	return d.Inspect.Verdict
+}
+
 // Renderer writes one format.
 type Renderer interface {
 	ID() string
-	Render(w io.Writer, r *model.Report, o Options) error
+	Render(w io.Writer, d Document, o Options) error
 }
 
 // All returns every renderer.

@@ -19,7 +19,11 @@ func (Terminal) ID() string { return "terminal" }
 const topFindings = 10
 
 // Render writes the human report.
-func (Terminal) Render(w io.Writer, r *model.Report, o Options) error {
+func (Terminal) Render(w io.Writer, d Document, o Options) error {
+	if d.Diff != nil {
+		return renderDiffTerminal(w, d.Diff, o)
+	}
+	r := d.Inspect
 	p := &printer{w: w, color: o.Color}
 	s := r.Summary
 
