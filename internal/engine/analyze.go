@@ -7,10 +7,14 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"slices"
 	"time"
+
+	"github.com/glaslos/tlsh"
 
 	"github.com/vouch-sec/vouch/internal/analyze"
 	"github.com/vouch-sec/vouch/internal/entropy"
+	"github.com/vouch-sec/vouch/internal/identify"
 	"github.com/vouch-sec/vouch/internal/limits"
 	"github.com/vouch-sec/vouch/internal/model"
 )
@@ -42,7 +46,7 @@ func (w *walker) analyze(ctx context.Context, n *node) {
 	}()
 	select {
 	case <-done:
-		f.SHA256, f.Entropy, f.Facts = scratch.SHA256, scratch.Entropy, scratch.Facts
+		f.SHA256, f.Entropy, f.Facts, f.TLSH = scratch.SHA256, scratch.Entropy, scratch.Facts, scratch.TLSH
 		for _, err := range errs {
 			w.addError(f.Path, err)
 		}
@@ -58,19 +62,48 @@ func (w *walker) analyze(ctx context.Context, n *node) {
 }
 
 // analyzeFile fills f (a scratch copy) and returns what went wrong.
-func (w *walker) analyzeFile(ctx context.Context, n *node, f *model.File) []error {
-	var errs []error
+func (w *walker) analyzeFile(ctx context.Context, n *node, f *model.File) (errs []error) {
+	completed := false
 	var h hash.Hash
 	if !n.hashed {
 		h = sha256.New()
 	}
-	ent, err := scan(n.blob.r, n.blob.size, h)
+	var th *tlsh.TLSH
+	if w.cfg.FuzzyHash && identify.IsExecutable(f.Kind) {
+		th = tlsh.New()
+	}
+	ent, err := scan(n.blob.r, n.blob.size, h, th)
 	if err != nil {
 		return []error{fmt.Errorf("reading: %w", err)}
 	}
 	f.Entropy = ent
 	if h != nil {
 		f.SHA256 = hex.EncodeToString(h.Sum(nil))
+	}
+	if th != nil {
+		if sum := th.Sum(nil); slices.ContainsFunc(sum, func(b byte) bool { return b != 0 }) {
+			f.TLSH = th.String()
+		}
+	}
+	if s := w.cfg.Shared; s != nil {
+		if key := sharedKey(f); key != "" {
+			e, own := s.claim(key)
+			if !own && e.wait(ctx) {
+				f.Facts, f.TLSH = e.facts, e.tlsh
+				return slices.Clone(e.errs)
+			}
+			if own {
+				// On a panic completed stays false: the entry is dropped
+				// and the panic goes on to the caller's recover.
+				defer func() {
+					finished := completed && ctx.Err() == nil
+					if finished {
+						e.facts, e.tlsh, e.errs = f.Facts, f.TLSH, errs
+					}
+					s.publish(key, e, finished)
+				}()
+			}
+		}
 	}
 	in := &analyze.Input{Path: f.Path, Kind: f.Kind, R: n.blob.r, Size: n.blob.size, Head: n.head, Meta: f.Meta}
 	for _, a := range w.cfg.Analyzers {
@@ -87,6 +120,7 @@ func (w *walker) analyzeFile(ctx context.Context, n *node, f *model.File) []erro
 			break
 		}
 	}
+	completed = true
 	return errs
 }
 
@@ -99,9 +133,9 @@ func runAnalyzer(ctx context.Context, a analyze.Analyzer, in *analyze.Input, f *
 	return a.Analyze(ctx, in, f)
 }
 
-// scan reads r once, feeding h (when set) and a byte histogram, and returns
+// scan reads r once, feeding h and th (when set) and a byte histogram, and returns
 // the Shannon entropy in bits per byte.
-func scan(r io.ReaderAt, size int64, h hash.Hash) (float64, error) {
+func scan(r io.ReaderAt, size int64, h hash.Hash, th *tlsh.TLSH) (float64, error) {
 	var hist entropy.Histogram
 	bufp := scratchPool.Get().(*[]byte)
 	defer scratchPool.Put(bufp)
@@ -112,6 +146,9 @@ func scan(r io.ReaderAt, size int64, h hash.Hash) (float64, error) {
 			p := buf[:n]
 			if h != nil {
 				h.Write(p)
+			}
+			if th != nil {
+				th.Write(p)
 			}
 			hist.Write(p)
 			off += int64(n)

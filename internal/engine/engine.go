@@ -44,6 +44,12 @@ type Config struct {
 	Tool      model.Tool
 	// Progress, when set, is updated as files are analysed.
 	Progress *Progress
+	// Shared, when set, lets inspections running at once analyse
+	// identical bytes once (see Shared).
+	Shared *Shared
+	// FuzzyHash fills File.TLSH for native executables, so a diff can
+	// pair renamed binaries.
+	FuzzyHash bool
 }
 
 // Progress counts work done, for a progress bar. Safe for concurrent reads.
