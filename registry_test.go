@@ -42,7 +42,10 @@ func TestPluginNames(t *testing.T) {
 	}
 	check("analyzers", names)
 	names = nil
-	for _, d := range detectlist.All() {
+	for _, d := range detectlist.All(detectlist.Options{}) {
+		names = append(names, d.Name())
+	}
+	for _, d := range detectlist.Diff() {
 		names = append(names, d.Name())
 	}
 	check("detectors", names)

@@ -19,13 +19,18 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync"
+	"time"
 
 	"github.com/vouch-sec/vouch/internal/analyze"
 	"github.com/vouch-sec/vouch/internal/analyze/list"
 	detectlist "github.com/vouch-sec/vouch/internal/detect/list"
+	"github.com/vouch-sec/vouch/internal/diff"
 	"github.com/vouch-sec/vouch/internal/engine"
 	"github.com/vouch-sec/vouch/internal/limits"
 	"github.com/vouch-sec/vouch/internal/model"
+	"github.com/vouch-sec/vouch/internal/policy"
+	"github.com/vouch-sec/vouch/internal/reference"
 	"github.com/vouch-sec/vouch/internal/rules"
 	unpacklist "github.com/vouch-sec/vouch/internal/unpack/list"
 )
@@ -73,12 +78,27 @@ type Options struct {
 	// IOCs are plain lists of hashes, domains, URLs and IPs; hits become
 	// "ioc.match" findings.
 	IOCs []string
+	// Baseline is a YAML file of accepted findings (see internal/policy):
+	// they are suppressed, counted, and do not fail the gate.
+	Baseline string
+	// References are YAML tables of known-good builds of redistributable
+	// components (see internal/reference); a file claiming to be one but
+	// matching none is a finding.
+	References []string
+	// now is the clock for baseline expiry (tests set it).
+	now func() time.Time
 }
 
-// Inspect analyses target, a file or directory on the host, and returns the
-// report. It returns a *TargetError when the target cannot be read at all;
-// damage inside the target is reported in Report.Errors and findings.
-func Inspect(ctx context.Context, target string, o Options) (*Report, error) {
+// DiffReport is the result of a diff.
+type DiffReport = model.DiffReport
+
+// setup is what Inspect and Diff both need before running.
+type setup struct {
+	engine   engine.Config
+	baseline *policy.Baseline
+}
+
+func prepare(o *Options) (*setup, error) {
 	if o.Limits == (Limits{}) {
 		o.Limits = DefaultLimits()
 	}
@@ -93,15 +113,130 @@ func Inspect(ctx context.Context, target string, o Options) (*Report, error) {
 	if err := loadRules(&acfg, o.Rules, o.IOCs); err != nil {
 		return nil, err
 	}
-	return engine.Inspect(ctx, target, engine.Config{
+	var dopts detectlist.Options
+	if len(o.References) > 0 {
+		t, err := reference.Load(o.References...)
+		if err != nil {
+			return nil, &UsageError{Err: fmt.Errorf("--reference: %w", err)}
+		}
+		dopts.Reference = t
+	}
+	s := &setup{engine: engine.Config{
 		Limits:    o.Limits,
 		Workers:   o.Workers,
 		Unpackers: unpacklist.All(),
 		Analyzers: list.All(acfg),
-		Detectors: detectlist.All(),
+		Detectors: detectlist.All(dopts),
 		Tool:      model.Tool{Name: "vouch", Version: Version},
 		Progress:  o.Progress,
-	})
+	}}
+	if o.Baseline != "" {
+		bl, err := policy.Load(o.Baseline)
+		if err != nil {
+			return nil, &UsageError{Err: fmt.Errorf("--baseline: %w", err)}
+		}
+		s.baseline = bl
+	}
+	if o.now == nil {
+		o.now = time.Now
+	}
+	return s, nil
+}
+
+// shaOf maps a report's paths to their content hashes.
+func shaOf(files ...[]*model.File) func(string) string {
+	m := map[string]string{}
+	for _, fs := range files {
+		for _, f := range fs {
+			m[f.Path] = f.SHA256
+		}
+	}
+	return func(p string) string { return m[p] }
+}
+
+// Inspect analyses target, a file or directory on the host, and returns the
+// report. It returns a *TargetError when the target cannot be read at all;
+// damage inside the target is reported in Report.Errors and findings.
+func Inspect(ctx context.Context, target string, o Options) (*Report, error) {
+	s, err := prepare(&o)
+	if err != nil {
+		return nil, err
+	}
+	r, err := engine.Inspect(ctx, target, s.engine)
+	if err != nil {
+		return nil, err
+	}
+	if s.baseline != nil {
+		r.Findings, r.Suppressed = s.baseline.Apply(r.Findings, shaOf(r.Files), o.now())
+		r.Sort()
+	}
+	return r, nil
+}
+
+// Diff inspects the releases old and new at the same time (identical files
+// are analysed once) and compares them: what changed, and which of the
+// changes matter. Either may be any target Inspect accepts, and they need
+// not be the same format (an MSI against the directory of its previous
+// version). A *TargetError names the side that could not be read.
+func Diff(ctx context.Context, old, new string, o Options) (*DiffReport, error) {
+	s, err := prepare(&o)
+	if err != nil {
+		return nil, err
+	}
+	cfg := s.engine
+	cfg.Shared = engine.NewShared()
+	cfg.FuzzyHash = true
+	// Each side counts its own progress; the caller sees the sum.
+	var sides [2]engine.Progress
+	stop := sumProgress(o.Progress, &sides)
+	defer stop()
+	var reps [2]*model.Report
+	var errs [2]error
+	var wg sync.WaitGroup
+	for i, target := range []string{old, new} {
+		c := cfg
+		c.Progress = &sides[i]
+		wg.Go(func() { reps[i], errs[i] = engine.Inspect(ctx, target, c) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs[0], errs[1]); err != nil {
+		return nil, err
+	}
+	d := diff.Compare(reps[0], reps[1], diff.Config{Detectors: detectlist.Diff(), Tool: cfg.Tool})
+	if s.baseline != nil {
+		d.Findings, d.Suppressed = s.baseline.Apply(d.Findings, shaOf(reps[1].Files), o.now())
+		d.Sort()
+	}
+	return d, nil
+}
+
+// sumProgress copies the sum of the sides into p until stopped.
+func sumProgress(p *Progress, sides *[2]engine.Progress) (stop func()) {
+	if p == nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	copyOnce := func() {
+		p.Files.Store(sides[0].Files.Load() + sides[1].Files.Load())
+		p.Bytes.Store(sides[0].Bytes.Load() + sides[1].Bytes.Load())
+		p.Total.Store(sides[0].Total.Load() + sides[1].Total.Load())
+	}
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				copyOnce()
+				return
+			case <-t.C:
+				copyOnce()
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }
 
 // loadRules reads --rules and --ioc and compiles them with the

@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -20,7 +22,7 @@ import (
 // inspectOptions are the flags of `vouch inspect`.
 type inspectOptions struct {
 	format   string
-	output   string
+	outputs  []string
 	failOn   string
 	verbose  bool
 	color    string
@@ -31,6 +33,8 @@ type inspectOptions struct {
 	noSystem bool
 	rules    []string
 	iocs     []string
+	baseline string
+	refs     []string
 }
 
 type limitFlags struct {
@@ -46,8 +50,8 @@ type limitFlags struct {
 
 func (o *inspectOptions) addFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVarP(&o.format, "format", "f", "", "output format: terminal, json (default: terminal on a TTY, else json)")
-	f.StringVarP(&o.output, "output", "o", "", "write the report to this file instead of stdout")
+	f.StringVarP(&o.format, "format", "f", "", "format of the report on stdout: "+formatList()+" (default: terminal on a TTY, else json)")
+	f.StringArrayVarP(&o.outputs, "output", "o", nil, "write the report to this file instead of stdout, in the format its name says (.json, .sarif, .md, .html, .cdx.json, .spdx.json, .txt) or --format; repeatable")
 	f.StringVar(&o.failOn, "fail-on", "high", "exit 1 when a finding is at or above this severity: low, medium, high, critical, none (never)")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "list every file and finding in terminal output")
 	f.StringVar(&o.color, "color", "auto", "colour terminal output: auto, always, never")
@@ -57,6 +61,8 @@ func (o *inspectOptions) addFlags(cmd *cobra.Command) {
 	f.BoolVar(&o.noSystem, "no-system-roots", false, "trust only --trust-root certificates, not the system's")
 	f.StringArrayVar(&o.rules, "rules", nil, "YARA rule file, or directory of *.yar/*.yara files, to scan every file with; matches are findings (repeatable)")
 	f.StringArrayVar(&o.iocs, "ioc", nil, "file listing sha256/sha1/md5 hashes, domains, URLs and IPs, one per line, # comments; hits are findings (repeatable)")
+	f.StringVar(&o.baseline, "baseline", "", "YAML file of accepted findings (id, path, optional sha256, reason, optional expiry): suppressed but counted")
+	f.StringArrayVar(&o.refs, "reference", nil, "YAML table of known-good builds of redistributable components; a file claiming to be one but matching none is a finding (repeatable)")
 	d := vouch.DefaultLimits()
 	l := &o.limits
 	f.IntVar(&l.maxDepth, "max-depth", d.MaxDepth, "limit: containers nested deeper than this are not unpacked")
@@ -93,51 +99,142 @@ func newInspectCmd() *cobra.Command {
 }
 
 func (o *inspectOptions) run(ctx context.Context, target string) error {
-	failOn, err := parseFailOn(o.failOn)
+	failOn, outs, err := o.prepare()
 	if err != nil {
 		return err
 	}
-	out, closeOut, err := openOutput(o.output)
-	if err != nil {
-		return err
-	}
-	defer closeOut()
-	format := o.format
-	if format == "" {
-		format = "json"
-		if o.output == "" && isTerminal(os.Stdout) {
-			format = "terminal"
-		}
-	}
-	r, err := report.ByID(format)
-	if err != nil {
-		return err
-	}
-	lim := o.limits.toLimits()
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	ctx, stop := signal.NotifyContext(orBackground(ctx), os.Interrupt)
 	defer stop()
-
 	prog := &vouch.Progress{}
-	stopBar := startProgress(o.progress, prog)
-	rep, err := vouch.Inspect(ctx, target, vouch.Options{
-		Limits: lim, Workers: o.workers, Progress: prog, TrustRoots: o.trust, NoSystemRoots: o.noSystem,
-		Rules: o.rules, IOCs: o.iocs,
-	})
+	stopBar := startProgress(o.progress, prog, "inspecting")
+	rep, err := vouch.Inspect(ctx, target, o.libOptions(prog))
 	stopBar()
 	if err != nil {
 		return err
 	}
-	ropts := report.Options{Color: wantColor(o.color, out), Verbose: o.verbose, FailOn: failOn}
-	if err := r.Render(out, report.Document{Inspect: rep}, ropts); err != nil {
-		return fmt.Errorf("writing report: %w", err)
+	return o.finish(outs, report.Document{Inspect: rep}, failOn)
+}
+
+// libOptions are the library options the flags ask for.
+func (o *inspectOptions) libOptions(prog *vouch.Progress) vouch.Options {
+	return vouch.Options{
+		Limits: o.limits.toLimits(), Workers: o.workers, Progress: prog, TrustRoots: o.trust, NoSystemRoots: o.noSystem,
+		Rules: o.rules, IOCs: o.iocs, Baseline: o.baseline, References: o.refs,
 	}
-	if rep.Verdict >= failOn && rep.Verdict > model.SeverityNone {
+}
+
+// output is one destination of the report.
+type output struct {
+	path     string // "" for stdout
+	renderer report.Renderer
+}
+
+// prepare checks the flags before any work: the gate and every output's
+// format.
+func (o *inspectOptions) prepare() (model.Severity, []output, error) {
+	failOn, err := parseFailOn(o.failOn)
+	if err != nil {
+		return 0, nil, err
+	}
+	var outs []output
+	if len(o.outputs) == 0 || (len(o.outputs) == 1 && o.outputs[0] == "-") {
+		format := o.format
+		if format == "" {
+			format = "json"
+			if isTerminal(os.Stdout) {
+				format = "terminal"
+			}
+		}
+		r, err := report.ByID(format)
+		if err != nil {
+			return 0, nil, err
+		}
+		return failOn, []output{{renderer: r}}, nil
+	}
+	for _, p := range o.outputs {
+		id := formatOf(p)
+		if id == "" || (o.format != "" && len(o.outputs) == 1) {
+			id = o.format
+		}
+		if id == "" {
+			return 0, nil, fmt.Errorf("--output %q: cannot tell the format from the name; use --format or a name ending in .json, .sarif, .md, .html, .cdx.json, .spdx.json or .txt", p)
+		}
+		r, err := report.ByID(id)
+		if err != nil {
+			return 0, nil, fmt.Errorf("--output %q: %w", p, err)
+		}
+		outs = append(outs, output{path: p, renderer: r})
+	}
+	return failOn, outs, nil
+}
+
+// formatOf guesses a report format from a file name.
+func formatOf(p string) string {
+	l := strings.ToLower(p)
+	switch {
+	case strings.HasSuffix(l, ".cdx.json"), strings.HasSuffix(l, ".cyclonedx.json"):
+		return "cyclonedx"
+	case strings.HasSuffix(l, ".spdx.json"):
+		return "spdx"
+	case strings.HasSuffix(l, ".sarif"), strings.HasSuffix(l, ".sarif.json"):
+		return "sarif"
+	case strings.HasSuffix(l, ".json"):
+		return "json"
+	case strings.HasSuffix(l, ".md"), strings.HasSuffix(l, ".markdown"):
+		return "markdown"
+	case strings.HasSuffix(l, ".html"), strings.HasSuffix(l, ".htm"):
+		return "html"
+	case strings.HasSuffix(l, ".txt"):
+		return "terminal"
+	}
+	return ""
+}
+
+func formatList() string {
+	var ids []string
+	for _, r := range report.All() {
+		ids = append(ids, r.ID())
+	}
+	sort.Strings(ids)
+	return strings.Join(ids, ", ")
+}
+
+// finish renders every output and turns the verdict into the exit code.
+func (o *inspectOptions) finish(outs []output, doc report.Document, failOn model.Severity) error {
+	for _, out := range outs {
+		w, closeOut, err := openOutput(out.path)
+		if err != nil {
+			return err
+		}
+		ropts := report.Options{Color: wantColor(o.color, w), Verbose: o.verbose, FailOn: failOn}
+		err = out.renderer.Render(w, doc, ropts)
+		if cerr := closeOut(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("writing %s report: %w", out.renderer.ID(), err)
+		}
+	}
+	if v := doc.Verdict(); v >= failOn && v > model.SeverityNone {
 		return exitError{exitFindings}
 	}
 	return nil
+}
+
+// output is the single --output file, "" for stdout (commands that write
+// one document, such as attest).
+func (o *inspectOptions) output() string {
+	if len(o.outputs) == 0 {
+		return ""
+	}
+	return o.outputs[len(o.outputs)-1]
+}
+
+func orBackground(ctx context.Context) context.Context {
+	if ctx == nil {
+		return context.Background()
+	}
+	return ctx
 }
 
 // parseFailOn reads --fail-on; "none" means never fail.
@@ -155,15 +252,15 @@ func parseFailOn(s string) (model.Severity, error) {
 	return sev, nil
 }
 
-func openOutput(p string) (io.Writer, func(), error) {
+func openOutput(p string) (io.Writer, func() error, error) {
 	if p == "" || p == "-" {
-		return os.Stdout, func() {}, nil
+		return os.Stdout, func() error { return nil }, nil
 	}
 	f, err := os.Create(p)
 	if err != nil {
 		return nil, nil, fmt.Errorf("--output: %w", err)
 	}
-	return f, func() { f.Close() }, nil
+	return f, f.Close, nil
 }
 
 func isTerminal(w io.Writer) bool {
@@ -183,7 +280,7 @@ func wantColor(mode string, w io.Writer) bool {
 
 // startProgress shows a bar on stderr while the engine runs, only on a
 // terminal unless asked. It returns a function that clears it.
-func startProgress(mode string, p *vouch.Progress) func() {
+func startProgress(mode string, p *vouch.Progress, verb string) func() {
 	if mode == "never" || (mode != "always" && !isTerminal(os.Stderr)) {
 		return func() {}
 	}
@@ -210,7 +307,7 @@ func startProgress(mode string, p *vouch.Progress) func() {
 					bar = progressbar.NewOptions64(total,
 						progressbar.OptionSetWriter(os.Stderr),
 						progressbar.OptionShowBytes(true),
-						progressbar.OptionSetDescription("inspecting"),
+						progressbar.OptionSetDescription(verb),
 						progressbar.OptionShowElapsedTimeOnFinish(),
 						progressbar.OptionSetPredictTime(true),
 						progressbar.OptionSetWidth(30),
@@ -218,7 +315,7 @@ func startProgress(mode string, p *vouch.Progress) func() {
 						progressbar.OptionClearOnFinish(),
 					)
 				}
-				bar.Describe(fmt.Sprintf("inspecting: %d files", p.Files.Load()))
+				bar.Describe(fmt.Sprintf("%s: %d files", verb, p.Files.Load()))
 				bar.Set64(p.Bytes.Load())
 			}
 		}

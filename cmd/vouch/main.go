@@ -46,17 +46,19 @@ func run(args []string) int {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newInspectCmd())
+	root.AddCommand(newInspectCmd(), newDiffCmd(), newBaselineCmd())
+	root.AddCommand(newAttestCmd(), newKeygenCmd(), newVerifyAttestationCmd())
 	root.SetArgs(args)
 	err := root.Execute()
 	var ee exitError
 	var te *vouch.TargetError
+	var re *targetErr
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.As(err, &ee):
 		return ee.code
-	case errors.As(err, &te):
+	case errors.As(err, &te), errors.As(err, &re):
 		fmt.Fprintf(os.Stderr, "vouch: error: %v\n", err)
 		return exitTarget
 	default:

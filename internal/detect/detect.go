@@ -2,8 +2,8 @@
 // Each family lives in its own sub-package and is registered in detect/list.
 //
 // A file detector (mode S in DETECTORS.md) looks at one file's facts; a
-// release detector (mode R) looks at all files of one release together.
-// Diff detectors (mode D) come with the diff.
+// release detector (mode R) looks at all files of one release together; a
+// diff detector (mode D) looks at what changed between two releases.
 package detect
 
 import "github.com/vouch-sec/vouch/internal/model"
@@ -25,4 +25,12 @@ type FileDetector interface {
 type ReleaseDetector interface {
 	Detector
 	DetectRelease(files []*model.File) []model.Finding
+}
+
+// DiffDetector judges the delta between two releases. It sees every file
+// pair (DiffFile.Old and .New hold both sides' facts, DiffFile.Delta what
+// changed) and reports only what is new.
+type DiffDetector interface {
+	Detector
+	DetectDiff(d *model.DiffReport) []model.Finding
 }

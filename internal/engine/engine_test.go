@@ -33,7 +33,7 @@ func config() engine.Config {
 		Limits:    limits.Default(),
 		Unpackers: unpacklist.All(),
 		Analyzers: analyzelist.All(analyze.Config{}),
-		Detectors: detectlist.All(),
+		Detectors: detectlist.All(detectlist.Options{}),
 		Tool:      model.Tool{Name: "vouch", Version: "test"},
 	}
 }

@@ -136,3 +136,11 @@ type CertEntry struct {
 	// alignment padding.
 	HiddenBytes int64 `json:"hidden_bytes,omitempty"`
 }
+
+// GetCertTable returns s.CertTable, or nil when s is nil.
+func (s *SignatureFacts) GetCertTable() *CertTable {
+	if s == nil {
+		return nil
+	}
+	return s.CertTable
+}

@@ -161,6 +161,7 @@ type Summary struct {
 	Kinds      map[string]int `json:"kinds"`
 	Findings   map[string]int `json:"findings"` // by severity name
 	Errors     int            `json:"errors"`
+	Suppressed int            `json:"suppressed,omitempty"` // findings a baseline matched
 }
 
 // Report is the result of one inspection.
@@ -203,6 +204,7 @@ func (r *Report) Sort() {
 		}
 	}
 	s.Errors = len(r.Errors)
+	s.Suppressed = len(r.Suppressed)
 	r.Summary = s
 	if r.Files == nil {
 		r.Files = []*File{}

@@ -1,0 +1,134 @@
+// Package diff compares two inspected releases: it pairs their files, works
+// out what changed in each pair's facts, sorts the new release's findings
+// into new and already-there, runs the diff detectors and combines weak
+// signals on one file into a strong one.
+//
+// Delta first: only what is new counts toward the verdict. A capability,
+// endpoint or finding the old release already had is context.
+package diff
+
+import (
+	"github.com/vouch-sec/vouch/internal/detect"
+	"github.com/vouch-sec/vouch/internal/diff/pair"
+	"github.com/vouch-sec/vouch/internal/model"
+)
+
+// Config says which detectors judge the delta.
+type Config struct {
+	Detectors []detect.DiffDetector
+	Pair      pair.Options
+	Tool      model.Tool
+}
+
+// Compare builds the diff of old and new. Neither report is modified.
+func Compare(old, new *model.Report, cfg Config) *model.DiffReport {
+	d := &model.DiffReport{
+		Schema:    model.SchemaDiff,
+		Tool:      cfg.Tool,
+		Old:       old.Target,
+		New:       new.Target,
+		OldReport: old,
+		NewReport: new,
+	}
+	newToOld := map[string]string{}
+	for _, p := range pair.Pair(old.Files, new.Files, cfg.Pair) {
+		df := diffFile(p)
+		if p.Old != nil && p.New != nil {
+			newToOld[p.New.Path] = p.Old.Path
+		}
+		d.Files = append(d.Files, df)
+	}
+	d.Findings, d.Existing = splitFindings(old.Findings, new.Findings, newToOld)
+	for _, det := range cfg.Detectors {
+		d.Findings = append(d.Findings, det.DetectDiff(d)...)
+	}
+	d.Findings = append(d.Findings, combine(d)...)
+	for _, e := range old.Errors {
+		e.Side = "old"
+		d.Errors = append(d.Errors, e)
+	}
+	for _, e := range new.Errors {
+		e.Side = "new"
+		d.Errors = append(d.Errors, e)
+	}
+	d.Sort()
+	return d
+}
+
+// diffFile turns a pairing into the report's entry.
+func diffFile(p pair.Pairing) *model.DiffFile {
+	df := &model.DiffFile{Old: p.Old, New: p.New, Pairing: string(p.Stage)}
+	switch {
+	case p.New == nil:
+		df.Status = model.StatusRemoved
+		df.Path, df.Kind, df.SHA256, df.Size = p.Old.Path, p.Old.Kind, p.Old.SHA256, p.Old.Size
+		return df
+	case p.Old == nil:
+		df.Status = model.StatusAdded
+		df.Path, df.Kind, df.SHA256, df.Size = p.New.Path, p.New.Kind, p.New.SHA256, p.New.Size
+		return df
+	}
+	df.Path, df.Kind, df.SHA256, df.Size = p.New.Path, p.New.Kind, p.New.SHA256, p.New.Size
+	df.OldPath = p.Old.Path
+	if p.Old.Kind != p.New.Kind {
+		df.OldKind = p.Old.Kind
+	}
+	switch {
+	// A path that differs only in version numbers, or the release's own
+	// top-level file, is the same file in its next version.
+	case p.Status == pair.Moved && p.Stage != pair.StageVersion:
+		df.Status = model.StatusMoved
+	case p.Identical:
+		df.Status = model.StatusUnchanged
+	default:
+		df.Status = model.StatusChanged
+	}
+	if !p.Identical {
+		df.OldSHA256, df.OldSize = p.Old.SHA256, p.Old.Size
+		if d := Delta(p.Old, p.New); !d.Empty() {
+			df.Delta = d
+		}
+	}
+	return df
+}
+
+// splitFindings separates the new release's findings into those its
+// predecessor did not have (new) and those it had (existing): the same id
+// on the paired path with the same title. Findings on files without a
+// counterpart are all new.
+func splitFindings(old, new []model.Finding, newToOld map[string]string) (fresh, existing []model.Finding) {
+	type key struct{ id, path, title string }
+	had := map[key]bool{}
+	hadID := map[[2]string]bool{}
+	for _, f := range old {
+		had[key{f.ID, f.Path, f.Title}] = true
+		hadID[[2]string{f.ID, f.Path}] = true
+	}
+	for _, f := range new {
+		op, ok := newToOld[f.Path]
+		if !ok {
+			fresh = append(fresh, f)
+			continue
+		}
+		// Titles quote sizes and names that move with every build; the
+		// same id on the same file is the same problem unless the
+		// severity grew.
+		if had[key{f.ID, op, f.Title}] || (hadID[[2]string{f.ID, op}] && !grew(old, f, op)) {
+			existing = append(existing, f)
+			continue
+		}
+		fresh = append(fresh, f)
+	}
+	return fresh, existing
+}
+
+// grew reports whether f is more severe than every finding of its id on
+// the old path.
+func grew(old []model.Finding, f model.Finding, oldPath string) bool {
+	for _, o := range old {
+		if o.ID == f.ID && o.Path == oldPath && o.Severity >= f.Severity {
+			return false
+		}
+	}
+	return true
+}
