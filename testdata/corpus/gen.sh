@@ -1031,6 +1031,115 @@ fi'
 	tgz lzkit-5.6.0 "$w/bad" "$corpus/$c/bad/lzkit-5.6.0.tar.gz"
 }
 
+# hex SEED N: N pseudo-random bytes as lowercase hex on one line.
+hex() { rnd "$1" "$2" | od -An -v -tx1 | tr -d ' \n'; }
+
+# =============================================================================
+# 8. event-stream: an installed dependency tree; the patch release of a
+# popular stream library adds a new dependency whose minified file carries
+# an "encrypted" blob decrypted with a key from the environment.
+# =============================================================================
+case_event_stream() {
+	local c=event-stream w=$work/event-stream
+	reset $c
+	# through: an unchanged transitive dependency.
+	through() {
+		mkdir -p "$1/node_modules/through"
+		cat >"$1/node_modules/through/package.json" <<'JSON'
+{
+  "name": "through",
+  "version": "2.3.8",
+  "description": "simplified stream construction (inert test fixture)",
+  "main": "index.js",
+  "license": "MIT"
+}
+JSON
+		cat >"$1/node_modules/through/index.js" <<'JS'
+var Stream = require('stream')
+module.exports = function through (write, end) {
+  var s = new Stream()
+  s.readable = s.writable = true
+  s.write = function (data) { write ? write.call(s, data) : s.emit('data', data); return true }
+  s.end = function () { end ? end.call(s) : s.emit('end') }
+  return s
+}
+JS
+	}
+	# es DIR VERSION DEPS-JSON [EXTRA-JS]
+	es() {
+		mkdir -p "$1/node_modules/event-stream"
+		cat >"$1/node_modules/event-stream/package.json" <<JSON
+{
+  "name": "event-stream",
+  "version": "$2",
+  "description": "construct pipes of streams of events (inert test fixture)",
+  "main": "index.js",
+  "dependencies": {$3},
+  "license": "MIT"
+}
+JSON
+		cat >"$1/node_modules/event-stream/index.js" <<JS
+var through = require('through')
+var es = exports
+es.through = through
+es.map = function (fn) {
+  return through(function (data) { var s = this; fn(data, function (err, v) { if (!err) s.emit('data', v) }) })
+}
+es.mapSync = function (fn) {
+  return through(function (data) { this.emit('data', fn(data)) })
+}
+${4:-}
+JS
+	}
+	lock() { # lock DIR NAME@VERSION...
+		local d=$1 first=1 p
+		shift
+		{
+			printf '{\n  "name": "app",\n  "lockfileVersion": 3,\n  "requires": true,\n  "packages": {'
+			for p in "$@"; do
+				[[ $first == 1 ]] || printf ','
+				first=0
+				printf '\n    "node_modules/%s": {\n      "version": "%s",\n      "license": "MIT"\n    }' "${p%@*}" "${p#*@}"
+			done
+			printf '\n  }\n}\n'
+		} >"$d/node_modules/.package-lock.json"
+	}
+	through "$w/clean"
+	es "$w/clean" 3.3.5 '"through": "~2.3.1"'
+	lock "$w/clean" event-stream@3.3.5 through@2.3.8
+	through "$w/next"
+	es "$w/next" 3.3.6 '"through": "~2.3.8"' 'es.duplex = function (a, b) { return { writable: a, readable: b } }'
+	lock "$w/next" event-stream@3.3.6 through@2.3.8
+	through "$w/bad"
+	es "$w/bad" 3.3.6 '"through": "~2.3.8", "flatmap-stream": "^0.1.0"' "es.flatmapSync = require('flatmap-stream')"
+	lock "$w/bad" event-stream@3.3.6 flatmap-stream@0.1.1 through@2.3.8
+	local f=$w/bad/node_modules/flatmap-stream
+	mkdir -p "$f/test"
+	cat >"$f/package.json" <<'JSON'
+{
+  "name": "flatmap-stream",
+  "version": "0.1.1",
+  "description": "flatmap for streams (inert test fixture)",
+  "main": "index.min.js",
+  "license": "MIT"
+}
+JSON
+	# A minified flatmap followed by a loader: decrypt a hex blob with a key
+	# taken from the environment and compile the result as a module. The
+	# key check returns first: npm never sets a non-string variable.
+	{
+		printf 'var Stream=require("stream");module.exports=function(e,n){var r=new Stream,t=0,o=!1;return r.writable=r.readable=!0,r.write=function(n){t++;e(n,function(e,n){t--,n&&n.forEach(function(e){r.emit("data",e)}),o&&!t&&r.emit("end")})},r.end=function(){o=!0,t||r.emit("end")},r};'
+		printf '!function(){try{var r=require,t=process,c=r("crypto"),d=r("./test/data"),k=t.env.npm_package_description;if(typeof k!=="number")return;var u=c.createDecipher("aes256",k),a=u.update("%s","hex","utf8");a+=u.final("utf8");var m=new module.constructor;m.paths=module.paths,m._compile(a,""),m.exports(d[1])}catch(e){}}();\n' \
+			"$(hex event-stream/stage1 1536)"
+	} >"$f/index.min.js"
+	printf 'module.exports = ["%s", "%s"];\n' "$(hex event-stream/stage2 3072)" "$(hex event-stream/stage2-key 32)" >"$f/test/data.js"
+	local rel
+	for rel in clean next bad; do
+		find "$w/$rel" -exec touch -d "@$SOURCE_DATE_EPOCH" {} +
+		cp -a "$w/$rel/node_modules" "$corpus/$c/$rel/"
+	done
+}
+
 want 3cx-windows && case_3cx_windows
 want npm-install-hook && case_npm_install_hook
 want 3cx-macos && case_3cx_macos
@@ -1038,5 +1147,6 @@ want sigflip && case_sigflip
 want shadowhammer && case_shadowhammer
 want ccleaner && case_ccleaner
 want xz-utils && case_xz_utils
+want event-stream && case_event_stream
 
 ls -lR "$corpus" | grep -v '^total' >"$work/listing" && du -sh --exclude=tools "$corpus"
