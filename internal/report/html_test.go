@@ -1,0 +1,430 @@
+package report_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/vouch-sec/vouch"
+	"github.com/vouch-sec/vouch/internal/model"
+	"github.com/vouch-sec/vouch/internal/report"
+)
+
+func htmlRender(t *testing.T, d report.Document, o report.Options) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := (report.HTML{}).Render(&buf, d, o); err != nil {
+		t.Fatalf("Render: %v", err)
+	}
+	return buf.String()
+}
+
+func htmlInspectSample(t *testing.T) *model.Report {
+	t.Helper()
+	rep, err := vouch.Inspect(context.Background(), filepath.Join("..", "..", "examples", "TinyApp-1.0.1.msi"), vouch.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+// htmlCheckSelfContained asserts what every page must satisfy: one stylesheet
+// and one script, both allowed by hash in the page's Content Security
+// Policy and nothing else allowed; nothing that would load a resource;
+// balanced collapsible sections.
+func htmlCheckSelfContained(t *testing.T, page string) {
+	t.Helper()
+	for _, tag := range []string{"<style", "</style>", "<script", "</script>"} {
+		if n := strings.Count(page, tag); n != 1 {
+			t.Errorf("%d × %q, want 1", n, tag)
+		}
+	}
+	csp := regexp.MustCompile(`<meta http-equiv="Content-Security-Policy" content="([^"]*)">`).FindStringSubmatch(page)
+	if csp == nil {
+		t.Fatal("no Content-Security-Policy meta element")
+	}
+	policy := strings.NewReplacer("&#39;", "'", "&#43;", "+").Replace(csp[1])
+	inner := func(open, close string) string {
+		i, j := strings.Index(page, open), strings.Index(page, close)
+		if i < 0 || j < i {
+			t.Fatalf("no %s element", open)
+		}
+		return page[i+len(open) : j]
+	}
+	for _, el := range []struct{ directive, open, close string }{
+		{"style-src", "<style>", "</style>"},
+		{"script-src", "<script>", "</script>"},
+	} {
+		sum := sha256.Sum256([]byte(inner(el.open, el.close)))
+		want := el.directive + " 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+		if !strings.Contains(policy, want) {
+			t.Errorf("policy %q lacks %q", policy, want)
+		}
+	}
+	if !strings.Contains(policy, "default-src 'none'") {
+		t.Errorf("policy %q does not deny by default", policy)
+	}
+	// Report text is escaped, so every "<" left starts a tag of the page.
+	for _, tag := range regexp.MustCompile(`<[a-zA-Z][^>]*>`).FindAllString(page, -1) {
+		name := strings.ToLower(strings.Fields(strings.Trim(tag, "<>/"))[0])
+		switch name {
+		case "link", "img", "iframe", "object", "embed", "base", "form", "audio", "video", "source", "image", "use", "foreignobject":
+			t.Errorf("page has a %s element: %s", name, tag)
+		}
+		if m := regexp.MustCompile(`\s(src|srcset|href|action|xlink:href|poster|data)=("[^"]*"|\S+)`).FindAllStringSubmatch(tag, -1); m != nil {
+			for _, a := range m {
+				if a[1] != "href" || !strings.HasPrefix(a[2], `"#`) {
+					t.Errorf("tag %s has %s=%s", tag, a[1], a[2])
+				}
+			}
+		}
+	}
+	for _, bad := range []string{"url(", "@import"} {
+		if strings.Contains(inner("<style>", "</style>"), bad) {
+			t.Errorf("stylesheet contains %q", bad)
+		}
+	}
+	if o, c := strings.Count(page, "<details"), strings.Count(page, "</details>"); o != c {
+		t.Errorf("%d <details> but %d </details>", o, c)
+	}
+	if o, c := strings.Count(page, "<svg"), strings.Count(page, "</svg>"); o != c {
+		t.Errorf("%d <svg> but %d </svg>", o, c)
+	}
+}
+
+func TestHTMLInspectSample(t *testing.T) {
+	rep := htmlInspectSample(t)
+	page := htmlRender(t, report.Document{Inspect: rep}, report.Options{FailOn: model.SeverityHigh})
+	htmlCheckSelfContained(t, page)
+
+	// Verdict first, coloured by severity, with the gate.
+	if i, j := strings.Index(page, `<header class="verdict sev-low">`), strings.Index(page, `id="findings"`); i < 0 || j < i {
+		t.Errorf("verdict banner missing or after the findings (%d, %d)", i, j)
+	}
+	for _, want := range []string{
+		"passes the gate (--fail-on high)", "3 findings: 3 low",
+		"examples/TinyApp-1.0.1.msi",
+		rep.Target.SHA256,
+		`<span class="chip sev-low">3 low</span>`,
+		"sig.unsigned-module-in-signed-package",
+		// Evidence: keys sorted, a list as a list.
+		`<dt>importers</dt><dd><ul class="items"><li>TinyApp-1.0.1.msi!/ProgramFilesFolder/TinyApp/TinyApp.exe</li></ul>`,
+		// Entropy chart of a flagged file, with accessible names.
+		`<title id="entropy-1-t">Entropy per region of TinyApp-1.0.1.msi!/ProgramFilesFolder/TinyApp/TinyApp.exe</title>`,
+		"section .text",
+		"certificate table",
+		"file offset (bytes from the start of the file)",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	// Evidence keys come sorted.
+	if a, b := strings.Index(page, "<dt>chain_error</dt>"), strings.Index(page, "<dt>signer</dt>"); a < 0 || b < a {
+		t.Errorf("evidence keys not sorted (%d, %d)", a, b)
+	}
+
+	// The tree: every file once, container members nested under the MSI,
+	// badges for kind, signature and findings.
+	if n := strings.Count(page, `id="file-`); n != len(rep.Files) {
+		t.Errorf("%d file nodes, want %d", n, len(rep.Files))
+	}
+	for _, want := range []string{
+		`title="TinyApp-1.0.1.msi"><span class="name">TinyApp-1.0.1.msi</span> <span class="b kind">msi</span> <span class="b sig-ok">signed</span> <span class="b sev-low">low · 1</span>`,
+		`<span class="name">ProgramFilesFolder/TinyApp</span>`,
+		`<span class="name">ffmpeg.dll</span> <span class="b kind">pe</span> <span class="b sig-no">unsigned</span> <span class="b sev-low">low · 1</span>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("tree lacks %q", want)
+		}
+	}
+	// Members sit inside the MSI's own <details>, not beside it.
+	msi := strings.Index(page, `<span class="name">TinyApp-1.0.1.msi</span>`)
+	dll := strings.Index(page, `<span class="name">ffmpeg.dll</span>`)
+	if msi < 0 || dll < msi || strings.Count(page[msi:dll], "</details>") > strings.Count(page[msi:dll], "<details") {
+		t.Errorf("ffmpeg.dll is not nested under the MSI node")
+	}
+
+	// Deterministic, and the same whether the report came straight from
+	// the engine or back from its JSON.
+	if again := htmlRender(t, report.Document{Inspect: rep}, report.Options{FailOn: model.SeverityHigh}); again != page {
+		t.Error("two renderings differ")
+	}
+	b, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back model.Report
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(page, htmlRender(t, report.Document{Inspect: &back}, report.Options{FailOn: model.SeverityHigh})); d != "" {
+		t.Errorf("rendering the JSON round trip differs (-engine +json):\n%s", d)
+	}
+}
+
+// TestHTMLEscaping feeds markup through every place report strings land:
+// a file name, a finding title, evidence values and keys, section names
+// (chart labels) and errors.
+func TestHTMLEscaping(t *testing.T) {
+	const evil = "<script>alert(1)</script>.dll"
+	dll := "setup.zip!/" + evil
+	rep := &model.Report{
+		Schema: model.SchemaInspect,
+		Tool:   model.Tool{Name: "vouch", Version: "test"},
+		Target: model.Target{Path: "setup.zip", Kind: "file", Size: 9000},
+		Files: []*model.File{
+			{Path: "setup.zip", Kind: "zip", Size: 9000, Format: "zip", Type: "file"},
+			{Path: dll, Kind: "pe", Size: 8192, Type: "file", Entropy: 6.1, Facts: &model.Facts{
+				PE: &model.PEFacts{Sections: []model.Section{
+					{Name: "</text><script>alert(4)</script>", Offset: 1024, Size: 4096, Entropy: 7.9},
+				}},
+			}},
+		},
+		Findings: []model.Finding{{
+			ID: "pe.test", Severity: model.SeverityHigh, Path: dll,
+			Title: `<img src=x onerror="alert(2)"> in ` + evil,
+			Evidence: map[string]any{
+				"note":              "</style><script>alert(3)</script>",
+				"<b>key</b>":        "v",
+				"list":              []string{"</title><svg onload=alert(5)>", "ok"},
+				"nested":            map[string]any{"x": "</script>"},
+				"javascript:alert(": "javascript:alert(6)",
+			},
+		}},
+		Errors: []model.FileError{{Path: dll, Error: "</ul><script>alert(7)</script>"}},
+	}
+	rep.Sort()
+	page := htmlRender(t, report.Document{Inspect: rep}, report.Options{FailOn: model.SeverityHigh})
+	htmlCheckSelfContained(t, page)
+	for _, bad := range []string{"<script>alert", "<img", "<svg onload", "<b>key", "</text><script>"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("page contains unescaped %q", bad)
+		}
+	}
+	for _, want := range []string{
+		"&lt;script&gt;alert(1)&lt;/script&gt;.dll",
+		"&lt;/style&gt;&lt;script&gt;alert(3)&lt;/script&gt;",
+		"&lt;/title&gt;&lt;svg onload=alert(5)&gt;",
+		"&lt;/ul&gt;&lt;script&gt;alert(7)&lt;/script&gt;",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks escaped %q", want)
+		}
+	}
+	// The long section name is cut in the chart label; its full text
+	// stays in the bar's tooltip, escaped.
+	if !strings.Contains(page, "section &lt;/text&gt;&lt;script&gt;alert(4)&lt;/script&gt;: offset 1024") {
+		t.Error("chart tooltip lacks the escaped section name")
+	}
+}
+
+// htmlFixtureDiff is a 3CX-shaped diff built by hand: ffmpeg.dll gains
+// networking, d3dcompiler_47.dll keeps its signer but grows a payload in its
+// certificate table, an icon with a base64 trailer arrives, a file goes
+// and one is renamed.
+func htmlFixtureDiff() *model.DiffReport {
+	signer := &model.Certificate{Subject: "CN=Microsoft Corporation, O=Microsoft Corporation", Issuer: "CN=Microsoft Code Signing PCA",
+		NotBefore: time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}
+	sig := func(hidden []model.Region, size int64) *model.SignatureFacts {
+		return &model.SignatureFacts{Signed: true, Format: "pe",
+			Signatures: []model.Signature{{DigestValid: true, SignatureValid: true, Signer: signer}},
+			CertTable:  &model.CertTable{Offset: 1 << 20, Size: size, Hidden: hidden}}
+	}
+	pe := func(entropy float64) *model.PEFacts {
+		return &model.PEFacts{Sections: []model.Section{
+			{Name: ".text", Offset: 1024, Size: 700 << 10, Entropy: 6.3},
+			{Name: ".rdata", Offset: 701 << 10, Size: 200 << 10, Entropy: 5.1},
+			{Name: ".rsrc", Offset: 901 << 10, Size: 123 << 10, Entropy: entropy},
+		}}
+	}
+	oldD3D := &model.File{Path: "TinyApp-1.0.0.msi!/d3dcompiler_47.dll", Kind: "pe", Size: 1<<20 + 10<<10, Entropy: 6.2,
+		SHA256: strings.Repeat("a", 64),
+		Facts:  &model.Facts{PE: pe(4.0), Signature: sig(nil, 10<<10)}}
+	newD3D := &model.File{Path: "TinyApp-1.0.1.msi!/d3dcompiler_47.dll", Kind: "pe", Size: 1<<20 + 300<<10, Entropy: 6.9,
+		SHA256: strings.Repeat("b", 64),
+		Facts:  &model.Facts{PE: pe(4.0), Signature: sig([]model.Region{{Offset: 1<<20 + 10<<10, Size: 290 << 10, Entropy: 7.99}}, 300<<10)}}
+	oldFF := &model.File{Path: "TinyApp-1.0.0.msi!/ffmpeg.dll", Kind: "pe", Size: 800 << 10, Entropy: 6.0,
+		Facts: &model.Facts{PE: pe(3.0), Capabilities: []model.Capability{{ID: "fs/read-file", Risk: model.SeverityLow}}}}
+	newFF := &model.File{Path: "TinyApp-1.0.1.msi!/ffmpeg.dll", Kind: "pe", Size: 830 << 10, Entropy: 6.1,
+		Facts: &model.Facts{PE: pe(3.0), Capabilities: []model.Capability{
+			{ID: "fs/read-file", Risk: model.SeverityLow},
+			{ID: "net/winhttp-client", Risk: model.SeverityHigh},
+			{ID: "mem/virtualprotect", Risk: model.SeverityMedium},
+		}}}
+	icon := &model.File{Path: "TinyApp-1.0.1.msi!/icon_3.ico", Kind: "image/ico", Size: 9000, Entropy: 5.9,
+		Facts: &model.Facts{Image: &model.ImageFacts{Format: "ico", LogicalEnd: 1000,
+			Trailer: &model.Trailer{Offset: 1000, Size: 8000, Entropy: 6.0, Class: "base64", Marker: "$"}}}}
+	gone := &model.File{Path: "TinyApp-1.0.0.msi!/legacy/old.dll", Kind: "pe", Size: 2048}
+	oldMSI := &model.File{Path: "TinyApp-1.0.0.msi", Kind: "msi", Size: 3 << 20, Format: "msi"}
+	newMSI := &model.File{Path: "TinyApp-1.0.1.msi", Kind: "msi", Size: 3<<20 + 400<<10, Format: "msi"}
+	oldRep := &model.Report{Files: []*model.File{oldMSI, oldD3D, oldFF, gone}, Findings: []model.Finding{
+		{ID: "sig.untrusted", Severity: model.SeverityLow, Path: oldMSI.Path, Title: "untrusted signer"},
+	}}
+	newRep := &model.Report{Files: []*model.File{newMSI, newD3D, newFF, icon}, Findings: []model.Finding{
+		{ID: "sig.untrusted", Severity: model.SeverityLow, Path: newMSI.Path, Title: "untrusted signer"},
+	}}
+	r := &model.DiffReport{
+		Schema: model.SchemaDiff, Tool: model.Tool{Name: "vouch", Version: "test"},
+		Old: model.Target{Path: "TinyApp-1.0.0.msi", Kind: "file", Size: oldMSI.Size, SHA256: strings.Repeat("1", 64)},
+		New: model.Target{Path: "TinyApp-1.0.1.msi", Kind: "file", Size: newMSI.Size, SHA256: strings.Repeat("2", 64)},
+		Files: []*model.DiffFile{
+			{Path: newMSI.Path, OldPath: oldMSI.Path, Status: model.StatusChanged, Pairing: "path", Kind: "msi",
+				Size: newMSI.Size, OldSize: oldMSI.Size, Old: oldMSI, New: newMSI},
+			{Path: newD3D.Path, OldPath: oldD3D.Path, Status: model.StatusChanged, Pairing: "path", Kind: "pe",
+				Size: newD3D.Size, OldSize: oldD3D.Size, SHA256: newD3D.SHA256, OldSHA256: oldD3D.SHA256, Old: oldD3D, New: newD3D,
+				Delta: &model.FileDelta{Changes: []model.FactChange{
+					{What: "cert_table_hidden_bytes", Old: "0", New: "296960"},
+					{What: "entropy", Old: "6.20", New: "6.90"},
+				}}},
+			{Path: newFF.Path, OldPath: oldFF.Path, Status: model.StatusChanged, Pairing: "path", Kind: "pe",
+				Size: newFF.Size, OldSize: oldFF.Size, Old: oldFF, New: newFF,
+				Delta: &model.FileDelta{
+					CapabilitiesAdded: newFF.Facts.Capabilities[1:],
+					ImportsAdded:      []string{"winhttp.dll!WinHttpOpen", "winhttp.dll!WinHttpSendRequest"},
+					LibrariesAdded:    []string{"winhttp.dll"},
+					EndpointsAdded:    []model.Endpoint{{Value: "https://raw.githubusercontent.invalid/IconStorages/images/master/", Type: "url"}},
+					Changes:           []model.FactChange{{What: "signer", Old: "CN=TinyApp Ltd", New: ""}},
+				}},
+			{Path: icon.Path, Status: model.StatusAdded, Kind: "image/ico", Size: icon.Size, New: icon},
+			{Path: gone.Path, Status: model.StatusRemoved, Kind: "pe", Size: gone.Size, Old: gone},
+			{Path: "TinyApp-1.0.1.msi!/docs/README.md", OldPath: "TinyApp-1.0.0.msi!/README.md", Status: model.StatusMoved, Pairing: "content", Kind: "text", Size: 40},
+		},
+		Findings: []model.Finding{
+			{ID: "diff.cert-table-payload", Severity: model.SeverityCritical, Path: newD3D.Path, Title: "certificate table grew by 290 KiB of high-entropy data",
+				Evidence: map[string]any{"hidden_bytes": 296960, "entropy": 7.99, "markers": []string{"FEEDFACE"}}},
+			{ID: "diff.capability-gain", Severity: model.SeverityHigh, Path: newFF.Path, Title: "ffmpeg.dll gained networking",
+				Evidence: map[string]any{"added": []string{"net/winhttp-client", "mem/virtualprotect"}}},
+			{ID: "image.trailer", Severity: model.SeverityMedium, Path: icon.Path, Title: "icon carries a base64 trailer"},
+		},
+		Existing: []model.Finding{{ID: "sig.untrusted", Severity: model.SeverityLow, Path: newMSI.Path, Title: "untrusted signer"}},
+		Suppressed: []model.Suppressed{{Finding: model.Finding{ID: "pe.no-aslr", Severity: model.SeverityLow,
+			Path: newMSI.Path + "!/LicenseCheck", Title: "no ASLR"}, Reason: "known, vendor ticket 12", Expires: "2030-01-01"}},
+		Errors:    []model.FileError{{Side: "old", Path: "TinyApp-1.0.0.msi!/broken.cab", Error: "truncated cabinet"}},
+		OldReport: oldRep,
+		NewReport: newRep,
+	}
+	r.Sort()
+	return r
+}
+
+func TestHTMLDiffFixture(t *testing.T) {
+	d := report.Document{Diff: htmlFixtureDiff()}
+	page := htmlRender(t, d, report.Options{FailOn: model.SeverityHigh})
+	htmlCheckSelfContained(t, page)
+	for _, want := range []string{
+		`<header class="verdict sev-critical">`,
+		"fails the gate (--fail-on high)", "3 new findings: 1 critical, 1 high, 1 medium",
+		"TinyApp-1.0.0.msi", "TinyApp-1.0.1.msi",
+		// Side by side: capabilities and libraries added in the new column,
+		// single facts old → new, signer from the signature facts.
+		`<th scope="row">capabilities</th>`,
+		"<li>net/winhttp-client (high)</li>",
+		`<th scope="row">libraries</th>`,
+		"<li>winhttp.dll!WinHttpOpen</li>",
+		"<li>https://raw.githubusercontent.invalid/IconStorages/images/master/</li>",
+		`<th scope="row">cert_table_hidden_bytes</th>`,
+		`<span class="val">296960</span>`,
+		`<th scope="row">signer</th>`,
+		"CN=Microsoft Corporation, O=Microsoft Corporation",
+		// Charts: risk per file and entropy with old and new side.
+		`<title id="risk-t">Risk per changed file, old release against new</title>`,
+		"highest capability risk",
+		"new capability risk: high",
+		"old capability risk: low",
+		`<title id="entropy-1-t">Entropy per region of TinyApp-1.0.1.msi!/d3dcompiler_47.dll</title>`,
+		"hidden in cert table",
+		"old release: d3dcompiler_47.dll",
+		"trailer (base64, after $)",
+		// Tree: statuses, the removed file under the new MSI.
+		`<span class="b st-added">added</span>`,
+		`<span class="b st-moved">moved</span> <span class="b kind">text</span> <span class="size">40 B</span> <span class="sub">from TinyApp-1.0.0.msi!/README.md</span>`,
+		// Context stays collapsed; errors name their side.
+		`<details class="ctx">`,
+		"known, vendor ticket 12",
+		`<span class="b">old</span>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, `<details class="ctx" open>`) {
+		t.Error("context is open")
+	}
+	// The removed file hangs under the new MSI, next to its old siblings.
+	legacy := strings.Index(page, `title="TinyApp-1.0.0.msi!/legacy/old.dll"`)
+	root := strings.Index(page, `<span class="name">TinyApp-1.0.1.msi</span>`)
+	if legacy < 0 || root < 0 || legacy < root || strings.Contains(page, `<span class="name">TinyApp-1.0.0.msi</span>`) {
+		t.Errorf("removed file not placed in the new release's tree (root %d, file %d)", root, legacy)
+	}
+	// The card of the worst file comes first; a file with only a rename
+	// has no card.
+	cards := regexp.MustCompile(`<details class="card"[^>]*>\s*<summary><span class="b st-[a-z]+">[a-z]+</span> <span class="path">([^<]*)</span>`).FindAllStringSubmatch(page, -1)
+	var got []string
+	for _, c := range cards {
+		got = append(got, c[1])
+	}
+	want := []string{
+		"TinyApp-1.0.1.msi!/d3dcompiler_47.dll",
+		"TinyApp-1.0.1.msi!/ffmpeg.dll",
+		"TinyApp-1.0.1.msi!/icon_3.ico",
+		"TinyApp-1.0.1.msi",
+		"TinyApp-1.0.0.msi!/legacy/old.dll",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("cards (-want +got):\n%s", d)
+	}
+	if again := htmlRender(t, d, report.Options{FailOn: model.SeverityHigh}); again != page {
+		t.Error("two renderings differ")
+	}
+}
+
+// TestHTMLEmpty renders documents with nothing in them.
+func TestHTMLEmpty(t *testing.T) {
+	rep := &model.Report{Schema: model.SchemaInspect, Target: model.Target{Path: "empty", Kind: "directory"}}
+	rep.Sort()
+	page := htmlRender(t, report.Document{Inspect: rep}, report.Options{FailOn: model.SeverityCritical + 1})
+	htmlCheckSelfContained(t, page)
+	for _, want := range []string{`<header class="verdict sev-none">`, "CLEAN", "no findings", "gate off", "No findings.", "No file of this release has measured regions"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	dr := &model.DiffReport{Schema: model.SchemaDiff}
+	dr.Sort()
+	page = htmlRender(t, report.Document{Diff: dr}, report.Options{FailOn: model.SeverityHigh})
+	htmlCheckSelfContained(t, page)
+	for _, want := range []string{"Nothing new", "No file changed"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("diff page lacks %q", want)
+		}
+	}
+}
+
+// TestHTMLWriteSamples writes pages to look at in a browser when
+// VOUCH_HTML_OUT names a directory (scripts/screenshot-html.sh takes
+// screenshots of them).
+func TestHTMLWriteSamples(t *testing.T) {
+	dir := os.Getenv("VOUCH_HTML_OUT")
+	if dir == "" {
+		t.Skip("VOUCH_HTML_OUT not set")
+	}
+	o := report.Options{FailOn: model.SeverityHigh}
+	write := func(name string, d report.Document) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(htmlRender(t, d, o)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("inspect-sample.html", report.Document{Inspect: htmlInspectSample(t)})
+	write("diff-fixture.html", report.Document{Diff: htmlFixtureDiff()})
+}
