@@ -39,7 +39,7 @@ type Renderer interface {
 }
 
 // All returns every renderer.
-func All() []Renderer { return []Renderer{JSON{}, Terminal{}} }
+func All() []Renderer { return []Renderer{JSON{}, Terminal{}, HTML{}} }
 
 // ByID returns the renderer for a --format value.
 func ByID(id string) (Renderer, error) {
