@@ -13,7 +13,6 @@ import (
 
 	"github.com/vouch-sec/vouch"
 	"github.com/vouch-sec/vouch/internal/attest"
-	"github.com/vouch-sec/vouch/internal/model"
 	"github.com/vouch-sec/vouch/internal/rules"
 )
 
@@ -22,12 +21,14 @@ import (
 type attestOptions struct {
 	inspect inspectOptions
 	key     string
+	diff    bool
 }
 
 // attestInspectFlags are the flags of `vouch inspect` that attest shares.
 // Output-format flags stay with inspect: attest writes an envelope.
 var attestInspectFlags = []string{
 	"output", "fail-on", "progress", "workers", "trust-root", "no-system-roots", "rules", "ioc",
+	"baseline", "reference",
 	"max-depth", "max-total-bytes", "max-file-bytes", "max-ratio", "max-members", "max-total-members",
 	"file-timeout", "memory",
 }
@@ -35,20 +36,22 @@ var attestInspectFlags = []string{
 func newAttestCmd() *cobra.Command {
 	o := &attestOptions{}
 	cmd := &cobra.Command{
-		Use:   "attest TARGET --key KEY",
-		Short: "Inspect a release and sign the verdict (in-toto statement in a DSSE envelope)",
-		Long: `attest inspects TARGET like 'vouch inspect' and writes a signed attestation of the
-verdict: an in-toto Statement v1 whose subject is TARGET's sha256 (each file's, for a
-directory) and whose predicate (` + attest.PredicateType + `) holds the
-verdict, the --fail-on gate, counts of findings by severity, the most severe findings
-and the tool and rule-set versions. It is a DSSE envelope signed with an ed25519 key from
+		Use:   "attest TARGET --key KEY | attest --diff OLD NEW --key KEY",
+		Short: "Inspect (or diff) a release and sign the verdict (in-toto statement in a DSSE envelope)",
+		Long: `attest inspects TARGET like 'vouch inspect' (or compares OLD and NEW like 'vouch diff')
+and writes a signed attestation of the verdict: an in-toto Statement v1 whose subject is
+the release's sha256 (each file's, for a directory; NEW's, for a diff) and whose predicate
+(` + attest.PredicateType + `) holds the verdict, the --fail-on gate,
+counts of findings by severity, the most severe findings, the tool and rule-set versions
+and, for a diff, OLD's digest. It is a DSSE envelope signed with an ed25519 key from
 'vouch keygen'; 'vouch verify-attestation' checks it. The exit code follows the verdict
-as for inspect; the attestation of a failing release is written too.`,
+as for inspect and diff; the attestation of a failing release is written too.`,
 		Example: `  vouch keygen --out vouch.key
   vouch attest TinyApp-1.0.1.msi --key vouch.key -o TinyApp-1.0.1.msi.intoto.json
+  vouch attest --diff TinyApp-1.0.0.msi TinyApp-1.0.1.msi --key vouch.key -o TinyApp-1.0.1.msi.intoto.json
   vouch attest ./dist/ --key vouch.key --fail-on medium -o dist.intoto.json`,
-		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd.Context(), args[0]) },
+		Args: cobra.RangeArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd.Context(), args) },
 	}
 	shared := &cobra.Command{}
 	o.inspect.addFlags(shared)
@@ -57,11 +60,20 @@ as for inspect; the attestation of a failing release is written too.`,
 	}
 	cmd.Flags().Lookup("output").Usage = "write the attestation to this file instead of stdout"
 	cmd.Flags().StringVar(&o.key, "key", "", "ed25519 private key (PKCS#8 PEM) from 'vouch keygen' (required)")
+	cmd.Flags().BoolVar(&o.diff, "diff", false, "compare OLD and NEW like 'vouch diff' and attest NEW")
 	cmd.MarkFlagRequired("key")
 	return cmd
 }
 
-func (o *attestOptions) run(ctx context.Context, target string) error {
+func (o *attestOptions) run(ctx context.Context, args []string) error {
+	switch {
+	case o.diff && len(args) != 2:
+		return fmt.Errorf("attest --diff takes OLD and NEW, got %d argument(s)", len(args))
+	case !o.diff && len(args) != 1:
+		return fmt.Errorf("attest takes one TARGET (or --diff OLD NEW), got %d arguments", len(args))
+	case len(o.inspect.outputs) > 1:
+		return fmt.Errorf("attest writes one attestation: give --output once")
+	}
 	failOn, err := parseFailOn(o.inspect.failOn)
 	if err != nil {
 		return err
@@ -70,17 +82,39 @@ func (o *attestOptions) run(ctx context.Context, target string) error {
 	if err != nil {
 		return err
 	}
-	rep, err := inspectTarget(ctx, &o.inspect, target)
-	if err != nil {
-		return err
-	}
-	rs, err := ruleSet(o.inspect.rules, o.inspect.iocs)
-	if err != nil {
-		return err
-	}
-	st, err := attest.ForReport(rep, attest.Options{FailOn: failOn, Rules: rs})
-	if err != nil {
-		return err
+
+	ctx, stop := signal.NotifyContext(orBackground(ctx), os.Interrupt)
+	defer stop()
+	prog := &vouch.Progress{}
+	var st *attest.Statement
+	if o.diff {
+		stopBar := startProgress(o.inspect.progress, prog, "comparing")
+		d, err := vouch.Diff(ctx, args[0], args[1], o.inspect.libOptions(prog))
+		stopBar()
+		if err != nil {
+			return err
+		}
+		rs, err := ruleSet(&o.inspect)
+		if err != nil {
+			return err
+		}
+		if st, err = attest.ForDiff(d, attest.Options{FailOn: failOn, Rules: rs}); err != nil {
+			return err
+		}
+	} else {
+		stopBar := startProgress(o.inspect.progress, prog, "inspecting")
+		rep, err := vouch.Inspect(ctx, args[0], o.inspect.libOptions(prog))
+		stopBar()
+		if err != nil {
+			return err
+		}
+		rs, err := ruleSet(&o.inspect)
+		if err != nil {
+			return err
+		}
+		if st, err = attest.ForReport(rep, attest.Options{FailOn: failOn, Rules: rs}); err != nil {
+			return err
+		}
 	}
 	return writeAttestation(ctx, st, key, o.inspect.output())
 }
@@ -97,8 +131,11 @@ func writeAttestation(ctx context.Context, st *attest.Statement, key ed25519.Pri
 	if err != nil {
 		return err
 	}
-	defer closeOut()
-	if _, err := out.Write(env); err != nil {
+	_, err = out.Write(env)
+	if cerr := closeOut(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return fmt.Errorf("writing attestation: %w", err)
 	}
 	p := st.Predicate
@@ -116,31 +153,16 @@ func writeAttestation(ctx context.Context, st *attest.Statement, key ed25519.Pri
 	return nil
 }
 
-// inspectTarget runs an inspection with the inspect flags of o, with the
-// progress bar and Ctrl-C handling of `vouch inspect`.
-func inspectTarget(ctx context.Context, o *inspectOptions, target string) (*model.Report, error) {
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
-	defer stop()
-	prog := &vouch.Progress{}
-	stopBar := startProgress(o.progress, prog, "inspecting")
-	rep, err := vouch.Inspect(ctx, target, o.libOptions(prog))
-	stopBar()
-	return rep, err
-}
-
-// ruleSet names the rules a verdict was reached with: the embedded ones
-// and each --rules and --ioc file by digest.
-func ruleSet(rulePaths, iocPaths []string) (attest.RuleSet, error) {
+// ruleSet names the rules a verdict was reached with: the embedded ones,
+// and by digest each file of --rules, --ioc, --baseline and --reference.
+func ruleSet(o *inspectOptions) (attest.RuleSet, error) {
 	v, err := rules.Version()
 	if err != nil {
 		return attest.RuleSet{}, err
 	}
 	rs := attest.RuleSet{Digest: v.Digest, Files: v.Files, Engine: rules.DefaultEngine().Name()}
-	if len(rulePaths) > 0 {
-		srcs, err := rules.ReadUserRules(rulePaths)
+	if len(o.rules) > 0 {
+		srcs, err := rules.ReadUserRules(o.rules)
 		if err != nil {
 			return rs, fmt.Errorf("--rules: %w", err)
 		}
@@ -148,12 +170,18 @@ func ruleSet(rulePaths, iocPaths []string) (attest.RuleSet, error) {
 			rs.Extra = append(rs.Extra, attest.ExtraRules{Kind: "rules", Path: s.Name, SHA256: sha256Hex(s.Text)})
 		}
 	}
-	for _, p := range iocPaths {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return rs, fmt.Errorf("--ioc: %w", err)
+	byKind := map[string][]string{"ioc": o.iocs, "reference": o.refs}
+	if o.baseline != "" {
+		byKind["baseline"] = []string{o.baseline}
+	}
+	for _, kind := range []string{"ioc", "baseline", "reference"} {
+		for _, p := range byKind[kind] {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return rs, fmt.Errorf("--%s: %w", kind, err)
+			}
+			rs.Extra = append(rs.Extra, attest.ExtraRules{Kind: kind, Path: p, SHA256: sha256Hex(b)})
 		}
-		rs.Extra = append(rs.Extra, attest.ExtraRules{Kind: "ioc", Path: p, SHA256: sha256Hex(b)})
 	}
 	return rs, nil
 }

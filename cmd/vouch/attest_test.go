@@ -271,3 +271,50 @@ func TestKeygen(t *testing.T) {
 		t.Errorf("readable key: exit %d, stderr %q", r.code, r.stderr)
 	}
 }
+
+// TestAttestDiff attests the 3CX-shaped diff: the new release is the
+// subject, the old one is named in the predicate, and the critical verdict
+// fails the gate but is attested.
+func TestAttestDiff(t *testing.T) {
+	const corpus = "../../testdata/corpus/3cx-windows/"
+	oldMSI, newMSI := corpus+"clean/TinyApp-1.0.0.msi", corpus+"bad/TinyApp-1.0.1.msi"
+	key, pub := keygen(t)
+	att, r := attestFile(t, "--diff", key, oldMSI, newMSI)
+	if r.code != 1 {
+		t.Fatalf("attest --diff: exit %d, want 1 (critical): %s", r.code, r.stderr)
+	}
+	v := runVouch(t, "verify-attestation", att, "--pub", pub, newMSI)
+	if v.code != 0 {
+		t.Fatalf("verify: exit %d: %s", v.code, v.stderr)
+	}
+	oldSum := sha256Hex(mustRead(t, oldMSI))
+	for _, want := range []string{"verdict:  critical (fails --fail-on high)", "previous: " + oldMSI + " sha256:" + oldSum, "existing"} {
+		if !strings.Contains(v.stdout, want) {
+			t.Errorf("verify output lacks %q:\n%s", want, v.stdout)
+		}
+	}
+	if v := runVouch(t, "verify-attestation", att, "--pub", pub, oldMSI); v.code != 1 || !strings.Contains(v.stderr, "is not a subject") {
+		t.Errorf("the old release verified as the subject: exit %d: %s", v.code, v.stderr)
+	}
+}
+
+func TestAttestArgs(t *testing.T) {
+	key, _ := keygen(t)
+	tests := []struct {
+		name   string
+		args   []string
+		stderr string
+	}{
+		{"--diff with one release", []string{"attest", "--diff", sampleMSI, "--key", key}, "attest --diff takes OLD and NEW"},
+		{"two releases without --diff", []string{"attest", sampleMSI, sampleMSI, "--key", key}, "attest takes one TARGET"},
+		{"two outputs", []string{"attest", sampleMSI, "--key", key, "-o", "a.json", "-o", "b.json"}, "give --output once"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := runVouch(t, tc.args...)
+			if r.code != 2 || !strings.Contains(r.stderr, tc.stderr) {
+				t.Errorf("exit %d, stderr %q; want 2 and %q", r.code, r.stderr, tc.stderr)
+			}
+		})
+	}
+}

@@ -128,13 +128,14 @@ type RuleSet struct {
 	Digest string `json:"digest"`
 	Files  int    `json:"files"`
 	Engine string `json:"engine,omitempty"`
-	// Extra lists the user's --rules and --ioc inputs.
+	// Extra lists the user's inputs that shape a verdict: --rules, --ioc,
+	// --baseline and --reference files.
 	Extra []ExtraRules `json:"extra,omitempty"`
 }
 
-// ExtraRules is one user-supplied rule or indicator file.
+// ExtraRules is one user-supplied file that shapes a verdict.
 type ExtraRules struct {
-	Kind   string `json:"kind"` // "rules" or "ioc"
+	Kind   string `json:"kind"` // "rules", "ioc", "baseline" or "reference"
 	Path   string `json:"path"`
 	SHA256 string `json:"sha256"`
 }
