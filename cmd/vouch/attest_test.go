@@ -318,3 +318,37 @@ func TestAttestArgs(t *testing.T) {
 		})
 	}
 }
+
+// TestAttestRecordsInputs: the user's indicator and rule files that shaped
+// the verdict are named by digest next to the first-party rule set.
+func TestAttestRecordsInputs(t *testing.T) {
+	key, _ := keygen(t)
+	ioc := write(t, "iocs.txt", []byte("evil.invalid\n"))
+	yar := write(t, "r.yar", []byte("rule R { strings: $a = \"zzzz-not-there\" condition: $a }\n"))
+	att, r := attestFile(t, sampleMSI, key, "--ioc", ioc, "--rules", yar)
+	if r.code != 0 {
+		t.Fatalf("attest: exit %d: %s", r.code, r.stderr)
+	}
+	var env struct{ Payload string }
+	json.Unmarshal(mustRead(t, att), &env)
+	payload, _ := base64.StdEncoding.DecodeString(env.Payload)
+	var st struct {
+		Predicate struct {
+			Rules struct {
+				Digest string
+				Extra  []struct{ Kind, Path, SHA256 string }
+			}
+		}
+	}
+	if err := json.Unmarshal(payload, &st); err != nil {
+		t.Fatal(err)
+	}
+	got := st.Predicate.Rules
+	want := []struct{ Kind, Path, SHA256 string }{
+		{"rules", yar, sha256Hex(mustRead(t, yar))},
+		{"ioc", ioc, sha256Hex(mustRead(t, ioc))},
+	}
+	if !strings.HasPrefix(got.Digest, "sha256:") || len(got.Extra) != 2 || got.Extra[0] != want[0] || got.Extra[1] != want[1] {
+		t.Errorf("rules = %+v, want extra %+v", got, want)
+	}
+}
