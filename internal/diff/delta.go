@@ -186,16 +186,13 @@ func exports(f *model.Facts) []string {
 	return out
 }
 
-// deps are a package's dependencies as "name@range".
+// deps are a package's dependency names; a changed version range is a
+// change of "dependency:<name>", not a new dependency.
 func deps(f *model.Facts) []string {
 	if f.Package == nil {
 		return nil
 	}
-	var out []string
-	for n, v := range f.Package.Dependencies {
-		out = append(out, n+"@"+v)
-	}
-	return out
+	return slices.Collect(maps.Keys(f.Package.Dependencies))
 }
 
 // SignatureState sums up a file's code signature in a word or two:

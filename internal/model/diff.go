@@ -94,7 +94,8 @@ type FileDelta struct {
 	ExportsRemoved   []string   `json:"exports_removed,omitempty"`
 	EndpointsAdded   []Endpoint `json:"endpoints_added,omitempty"`
 	EndpointsRemoved []string   `json:"endpoints_removed,omitempty"`
-	// Package metadata: dependencies as "name@range".
+	// Package metadata: dependency names (a changed range is a Change
+	// "dependency:<name>").
 	DependenciesAdded   []string `json:"dependencies_added,omitempty"`
 	DependenciesRemoved []string `json:"dependencies_removed,omitempty"`
 	// Changes are single facts that differ, sorted by What: "signer",

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maps"
 	"path"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -142,11 +143,16 @@ func words(nss []string) []string {
 	return out
 }
 
+var hexBytes = regexp.MustCompile(`^[0-9a-f]{2}( [0-9a-f]{2})+$`)
+
 // evidence quotes up to three matched strings of caps: " (WinHttpOpen, …)".
 func evidence(caps []model.Capability) string {
 	var ev []string
 	for _, c := range caps {
 		for _, e := range c.Evidence {
+			if hexBytes.MatchString(e) {
+				continue // a byte pattern says nothing to a reader
+			}
 			if !slices.Contains(ev, e) {
 				ev = append(ev, e)
 			}
@@ -234,8 +240,14 @@ func initEntries(f *model.DiffFile) []model.Finding {
 			add(model.SeverityLow, c.What, fmt.Sprintf("%s has more start-up constructors (%s → %s)", name, c.Old, c.New), &c)
 		case c.What == "ifuncs":
 			added, _ := setDiffWords(c.Old, c.New)
+			// glibc and friends add resolvers routinely; a library that
+			// had none and gains one is the xz shape.
+			sev := model.SeverityMedium
+			if c.Old != "" {
+				sev = model.SeverityLow
+			}
 			if len(added) > 0 {
-				add(model.SeverityMedium, c.What, fmt.Sprintf("%s gained IFUNC resolvers %s: code the loader runs while binding symbols (the xz backdoor's hook)", name, strings.Join(quoteCap(added, 3), ", ")), &c)
+				add(sev, c.What, fmt.Sprintf("%s gained IFUNC resolvers %s: code the loader runs while binding symbols (the xz backdoor's hook)", name, strings.Join(quoteCap(added, 3), ", ")), &c)
 			}
 		case strings.HasSuffix(c.What, ".init_funcs") && atoi(c.New) > atoi(c.Old):
 			sev := model.SeverityMedium
@@ -327,7 +339,7 @@ func buildAsymmetry(d *model.DiffReport) []model.Finding {
 		if f.New.Facts.PE == nil && f.New.Facts.ELF == nil {
 			continue
 		}
-		k := strings.ToLower(Base(f.Path))
+		k := buildKey(Base(f.Path))
 		groups[k] = append(groups[k], f)
 	}
 	var out []model.Finding
@@ -354,19 +366,45 @@ func buildAsymmetry(d *model.DiffReport) []model.Finding {
 		if len(machines) < 2 {
 			continue
 		}
+		// One finding per build, naming every ability only it gained.
+		only := map[*model.DiffFile][]string{}
 		for _, ns := range slices.Sorted(maps.Keys(gainedBy)) {
-			fs := gainedBy[ns]
-			if len(fs) == len(g) {
+			if fs := gainedBy[ns]; len(fs) < len(g) {
+				for _, f := range fs {
+					only[f] = append(only[f], ns)
+				}
+			}
+		}
+		for _, f := range g {
+			nss := only[f]
+			if len(nss) == 0 {
 				continue
 			}
-			for _, f := range fs {
-				out = append(out, model.Finding{ID: IDArchAsymmetry, Severity: model.SeverityMedium, Path: f.Path,
-					Title:    fmt.Sprintf("the %s build of %s gained %s; its other builds did not", machine(f.New.Facts), Base(f.Path), role.Words(ns)),
-					Evidence: map[string]any{"namespace": ns, "builds": len(g), "gained_by": len(fs), "old_path": f.OldPath}})
-			}
+			out = append(out, model.Finding{ID: IDArchAsymmetry, Severity: model.SeverityMedium, Path: f.Path,
+				Title:    fmt.Sprintf("the %s build of %s gained %s; its other builds did not", machine(f.New.Facts), Base(f.Path), andList(words(nss))),
+				Evidence: map[string]any{"namespaces": nss, "builds": len(g), "old_path": f.OldPath}})
 		}
 	}
 	return out
+}
+
+// archSuffix is an architecture tag at the end of a file's stem:
+// "SweepClean64", "tool_x64", "lib-arm64".
+var archSuffix = regexp.MustCompile(`(?i)[-_.]?(x86_64|x86|x64|amd64|arm64|aarch64|i386|i686|win32|win64|32|64)$`)
+
+// buildKey names a component across its architecture builds:
+// "SweepClean.exe" and "SweepClean64.exe" are one.
+func buildKey(base string) string {
+	ext := path.Ext(base)
+	stem := strings.TrimSuffix(base, ext)
+	for {
+		s := archSuffix.ReplaceAllString(stem, "")
+		if s == stem || s == "" {
+			break
+		}
+		stem = s
+	}
+	return strings.ToLower(stem + ext)
 }
 
 func machine(f *model.Facts) string {

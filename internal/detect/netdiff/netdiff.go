@@ -38,12 +38,21 @@ var suspicious = []string{"raw-ip", "webhook-host", "paste-host", "raw-content-h
 func classed(e model.Endpoint) []string {
 	var out []string
 	for _, c := range e.Classes {
+		// A bare dotted quad in a binary is as often a version number
+		// ("2.4.0.1") as an address; a URL that uses it says which.
+		if c == "raw-ip" && e.Type == "ip" {
+			continue
+		}
 		if slices.Contains(suspicious, c) || strings.HasPrefix(c, "lookalike:") {
 			out = append(out, c)
 		}
 	}
 	return out
 }
+
+// isText: documentation and data, where an address is a reference, not
+// behaviour.
+func isText(kind string) bool { return kind == "text" || strings.HasPrefix(kind, "text/") }
 
 // weakOnly reports whether every endpoint is flagged only for its TLD or
 // for being a shortener.
@@ -106,7 +115,7 @@ func (detector) DetectDiff(d *model.DiffReport) []model.Finding {
 			sev := model.SeverityMedium
 			// A new file naming a cheap TLD or a link shortener, or any
 			// document, is common; a known program starting to is not.
-			if added && (weakOnly(flagged) || f.New.Kind == "text" || strings.HasPrefix(f.New.Kind, "text/")) {
+			if weakOnly(flagged) && added || isText(f.New.Kind) {
 				sev = model.SeverityLow
 			}
 			title := fmt.Sprintf("%s names %s (%s)", name, values(flagged, 2), strings.Join(cls, ", "))

@@ -214,6 +214,9 @@ func dependencies(f *model.DiffFile) []model.Finding {
 	}
 	var names []string
 	for _, dep := range f.Delta.DependenciesAdded {
+		if r := np.Dependencies[dep]; r != "" {
+			dep += " " + r
+		}
 		names = append(names, dep)
 	}
 	title := fmt.Sprintf("%s added the dependenc%s %s", pkgName(np, f), plural(len(names), "y", "ies"), strings.Join(names, ", "))
