@@ -39,7 +39,9 @@ type Renderer interface {
 }
 
 // All returns every renderer.
-func All() []Renderer { return []Renderer{JSON{}, Terminal{}, HTML{}} }
+func All() []Renderer {
+	return []Renderer{JSON{}, Terminal{}, HTML{}, SARIF{}, Markdown{}}
+}
 
 // ByID returns the renderer for a --format value.
 func ByID(id string) (Renderer, error) {
