@@ -236,16 +236,16 @@ func TestCycloneDXTree(t *testing.T) {
 		gotIDs[c.BOMRef] = id
 	}
 	wantIDs := map[string]identity{
-		"pe:" + pExe: {"application", "", "Example App", "2.0.0.1", "", "Example Corp"},
-		"pkg:npm/left-pad@1.3.0":                             {"library", "", "left-pad", "1.3.0", "pkg:npm/left-pad@1.3.0", ""},
-		"pkg:npm/%40scope/pkg@0.1.0":                         {"library", "@scope", "pkg", "0.1.0", "pkg:npm/%40scope/pkg@0.1.0", ""},
-		"pkg:deb/ubuntu/helper@1.0-1ubuntu2?arch=amd64":      {"library", "", "helper", "1.0-1ubuntu2", "pkg:deb/ubuntu/helper@1.0-1ubuntu2?arch=amd64", ""},
-		"pkg:rpm/fedora/libfoo@2.1-3.fc40?arch=x86_64":       {"library", "", "libfoo", "2.1-3.fc40", "pkg:rpm/fedora/libfoo@2.1-3.fc40?arch=x86_64", "Fedora Project"},
-		"pkg:pypi/foo-bar@1.0":                               {"library", "", "Foo_Bar", "1.0", "pkg:pypi/foo-bar@1.0", ""},
-		"pkg:golang/example.com/tool@v1.2.3":                 {"library", "example.com", "tool", "v1.2.3", "pkg:golang/example.com/tool@v1.2.3", ""},
-		"pkg:golang/example.com/local@v0.0.0":                {"library", "example.com", "local", "v0.0.0", "pkg:golang/example.com/local@v0.0.0", ""},
-		"pkg:golang/github.com/New/mod@v1.1.0":               {"library", "github.com/New", "mod", "v1.1.0", "pkg:golang/github.com/New/mod@v1.1.0", ""},
-		"pkg:golang/golang.org/x/sys@v0.20.0":                {"library", "golang.org/x", "sys", "v0.20.0", "pkg:golang/golang.org/x/sys@v0.20.0", ""},
+		"pe:" + pExe:                                    {"application", "", "Example App", "2.0.0.1", "", "Example Corp"},
+		"pkg:npm/left-pad@1.3.0":                        {"library", "", "left-pad", "1.3.0", "pkg:npm/left-pad@1.3.0", ""},
+		"pkg:npm/%40scope/pkg@0.1.0":                    {"library", "@scope", "pkg", "0.1.0", "pkg:npm/%40scope/pkg@0.1.0", ""},
+		"pkg:deb/ubuntu/helper@1.0-1ubuntu2?arch=amd64": {"library", "", "helper", "1.0-1ubuntu2", "pkg:deb/ubuntu/helper@1.0-1ubuntu2?arch=amd64", ""},
+		"pkg:rpm/fedora/libfoo@2.1-3.fc40?arch=x86_64":  {"library", "", "libfoo", "2.1-3.fc40", "pkg:rpm/fedora/libfoo@2.1-3.fc40?arch=x86_64", "Fedora Project"},
+		"pkg:pypi/foo-bar@1.0":                          {"library", "", "Foo_Bar", "1.0", "pkg:pypi/foo-bar@1.0", ""},
+		"pkg:golang/example.com/tool@v1.2.3":            {"library", "example.com", "tool", "v1.2.3", "pkg:golang/example.com/tool@v1.2.3", ""},
+		"pkg:golang/example.com/local@v0.0.0":           {"library", "example.com", "local", "v0.0.0", "pkg:golang/example.com/local@v0.0.0", ""},
+		"pkg:golang/github.com/New/mod@v1.1.0":          {"library", "github.com/New", "mod", "v1.1.0", "pkg:golang/github.com/New/mod@v1.1.0", ""},
+		"pkg:golang/golang.org/x/sys@v0.20.0":           {"library", "golang.org/x", "sys", "v0.20.0", "pkg:golang/golang.org/x/sys@v0.20.0", ""},
 	}
 	if d := cmp.Diff(wantIDs, gotIDs); d != "" {
 		t.Errorf("identity components (-want +got):\n%s", d)
