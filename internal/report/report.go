@@ -40,7 +40,7 @@ type Renderer interface {
 
 // All returns every renderer.
 func All() []Renderer {
-	return []Renderer{JSON{}, Terminal{}, HTML{}, SARIF{}, Markdown{}}
+	return []Renderer{JSON{}, Terminal{}, HTML{}, CycloneDX{}, SPDX{}, SARIF{}, Markdown{}}
 }
 
 // ByID returns the renderer for a --format value.
