@@ -65,15 +65,15 @@ func cspHash(s string) string {
 // Limits of what the page draws. They keep a page for a release of
 // thousands of files readable; everything stays in the JSON report.
 const (
-	htmlMaxCharts      = 12   // entropy charts
-	htmlMaxRegions     = 40   // rows of one entropy chart
-	htmlMaxRiskRows    = 30   // rows of the risk chart
-	htmlMaxListShown   = 12   // list items before "N more"
-	htmlMaxListItems   = 500  // list items at all
-	htmlMaxText        = 2000 // characters of one evidence value
-	htmlTreeOpenFiles  = 300  // open every directory of a tree this small
-	htmlMaxLabelRunes  = 26   // chart row labels
-	htmlEntropyMeasure = 7.2  // bits per byte drawn as "high" in charts
+	htmlMaxCharts     = 12   // entropy charts
+	htmlMaxRegions    = 40   // rows of one entropy chart
+	htmlMaxRiskRows   = 30   // rows of the risk chart
+	htmlMaxListShown  = 12   // list items before "N more"
+	htmlMaxListItems  = 500  // list items at all
+	htmlMaxText       = 2000 // characters of one evidence value
+	htmlTreeOpenFiles = 300  // open every directory of a tree this small
+	htmlMaxLabelRunes = 26   // chart row labels
+	htmlEntropyHigh   = 7.2  // bits per byte whose value a chart marks
 )
 
 // Render writes the page.
@@ -1013,9 +1013,10 @@ func factLists(f *model.File) (caps, libs, eps []string) {
 type htmlChart struct {
 	ID, Title, Desc string
 	Caption, Path   string
-	Anchor, Note    string
 	CaptionClass    string
 	W, H            int
+	Narrow          bool       // the phone layout, shown instead of the wide one
+	Small           *htmlChart // the same chart in the phone layout
 	Rects           []svgRect
 	Lines           []svgLine
 	Texts           []svgText
@@ -1231,20 +1232,23 @@ func entropyCharts(findings []model.Finding, lookup func(string) (*model.File, *
 	return out, msg
 }
 
+// Chart layouts: the wide one puts labels beside the bars; the narrow one,
+// shown on phones instead, puts each label above its bar so that the text
+// stays legible without scrolling sideways.
+const (
+	wideW   = 760.0
+	narrowW = 360.0
+)
+
+// legendItem is one swatch of the entropy scale.
+var entropyLegend = []struct{ class, label string }{
+	{"e0", "0–2"}, {"e1", "2–4"}, {"e2", "4–6"}, {"e3", "6–7"}, {"e4", "7–7.5"}, {"e5", "7.5–8"}, {"ena", "not measured"},
+}
+
+// entropyChart draws one file's regions (and, in a diff, the old file's
+// under them on the same scale) in the wide layout, with the narrow one
+// as Small.
 func entropyChart(i int, nf, of *model.File) htmlChart {
-	const (
-		w            = 760.0
-		plotX0       = 196.0
-		plotX1       = 690.0
-		rowH         = 20.0
-		barH         = 14.0
-		legendY      = 8.0
-		firstRowY    = 34.0
-		valueX       = w - 8
-		labelX       = 8.0
-		minBarW      = 1.5
-		groupHeaderH = 20.0
-	)
 	type group struct {
 		label string
 		f     *model.File
@@ -1274,85 +1278,112 @@ func entropyChart(i int, nf, of *model.File) htmlChart {
 			return g.regs[a].label < g.regs[b].label
 		})
 	}
-	xOf := func(off int64) float64 {
-		off = min(max(off, 0), span)
-		return plotX0 + (plotX1-plotX0)*float64(off)/float64(span)
-	}
-	c := htmlChart{
-		ID:    "entropy-" + strconv.Itoa(i+1),
-		Path:  nf.Path,
-		Title: "Entropy per region of " + nf.Path,
-		Desc: "Horizontal bars place each region (section, overlay, certificate table, trailer) at its byte range " +
-			"in the file; colour and the number on the right give its entropy in bits per byte (0 to 8).",
-		W: int(w),
-	}
-	// Legend.
-	legend := []struct{ class, label string }{
-		{"e0", "0–2"}, {"e1", "2–4"}, {"e2", "4–6"}, {"e3", "6–7"}, {"e4", "7–7.5"}, {"e5", "7.5–8"}, {"ena", "not measured"},
-	}
-	c.text(labelX, legendY+10, "start", "axis", "bits/byte:")
-	lx := 80.0
-	for _, l := range legend {
-		c.rect(lx, legendY, 14, 12, l.class, l.label+" bits per byte")
-		c.text(lx+18, legendY+10, "start", "axis", l.label)
-		lx += 30 + float64(utf8.RuneCountInString(l.label))*6.5
-	}
-	y := firstRowY
-	row := func(label, title string, r region) {
-		c.rect(plotX0, y+(rowH-barH)/2, plotX1-plotX0, barH, "track", "")
-		x0, x1 := xOf(r.offset), xOf(r.offset+r.size)
-		c.rect(x0, y+(rowH-barH)/2, max(x1-x0, minBarW), barH, entropyClass(r), title)
-		c.text(labelX, y+rowH/2+4, "start", "lbl", shortLabel(label, htmlMaxLabelRunes))
-		v := "–"
-		if r.measured {
-			v = strconv.FormatFloat(r.entropy, 'f', 2, 64)
+	draw := func(narrow bool) htmlChart {
+		w, plotX0, plotX1, rowH, barH, barY, textY := wideW, 196.0, 690.0, 20.0, 14.0, 3.0, 14.0
+		id := "entropy-" + strconv.Itoa(i+1)
+		if narrow {
+			w, plotX0, plotX1, rowH, barH, barY, textY = narrowW, 6, narrowW-6, 32, 12, 16, 12
+			id += "-narrow"
 		}
-		cls := "val"
-		if r.measured && r.entropy >= htmlEntropyMeasure {
-			cls = "val hot"
+		const labelX = 6.0
+		valueX := w - 6
+		xOf := func(off int64) float64 {
+			off = min(max(off, 0), span)
+			return plotX0 + (plotX1-plotX0)*float64(off)/float64(span)
 		}
-		c.text(valueX, y+rowH/2+4, "end", cls, v)
-		y += rowH
-	}
-	for _, g := range groups {
-		if g.label != "" {
-			c.text(labelX, y+14, "start", "grp", g.label+": "+baseName(g.f.Path)+", "+humanBytes(g.f.Size))
-			y += groupHeaderH
+		c := htmlChart{
+			ID:    id,
+			Path:  nf.Path,
+			Title: "Entropy per region of " + nf.Path,
+			Desc: "Horizontal bars place each region (section, overlay, certificate table, trailer) at its byte range " +
+				"in the file; colour and the number on the right give its entropy in bits per byte (0 to 8).",
+			W:      int(w),
+			Narrow: narrow,
 		}
-		whole := region{label: "whole file", size: g.f.Size, entropy: g.f.Entropy, measured: true}
-		row("whole file", fmt.Sprintf("whole file: %s, entropy %.2f bits/byte", humanBytes(g.f.Size), g.f.Entropy), whole)
-		for _, r := range g.regs {
-			title := fmt.Sprintf("%s: offset %d (0x%x), %s", r.label, r.offset, r.offset, humanBytes(r.size))
-			if r.measured {
-				title += fmt.Sprintf(", entropy %.2f bits/byte", r.entropy)
+		// Legend, wrapped to the width.
+		lx, ly := labelX, 8.0
+		c.text(lx, ly+10, "start", "axis", "bits/byte:")
+		lx += 64
+		for _, l := range entropyLegend {
+			iw := 26 + float64(utf8.RuneCountInString(l.label))*6.5
+			if lx+iw > w {
+				lx, ly = labelX+64, ly+18
 			}
-			row(r.label, title, r)
+			c.rect(lx, ly, 14, 12, l.class, l.label+" bits per byte")
+			c.text(lx+18, ly+10, "start", "axis", l.label)
+			lx += iw + 4
 		}
-		if g.more > 0 {
-			c.text(labelX, y+14, "start", "axis", fmt.Sprintf("… %s with lower entropy not drawn", plural(g.more, "more region")))
+		y := ly + 26
+		c.text(valueX, y, "end", "axis", "entropy")
+		y += 4
+		labelRunes := htmlMaxLabelRunes
+		if narrow {
+			labelRunes = 40
+		}
+		row := func(label, title string, r region) {
+			c.rect(plotX0, y+barY, plotX1-plotX0, barH, "track", "")
+			x0, x1 := xOf(r.offset), xOf(r.offset+r.size)
+			c.rect(x0, y+barY, max(x1-x0, 1.5), barH, entropyClass(r), title)
+			c.text(labelX, y+textY, "start", "lbl", shortLabel(label, labelRunes))
+			v := "–"
+			if r.measured {
+				v = strconv.FormatFloat(r.entropy, 'f', 2, 64)
+			}
+			cls := "val"
+			if r.measured && r.entropy >= htmlEntropyHigh {
+				cls = "val hot"
+			}
+			c.text(valueX, y+textY, "end", cls, v)
 			y += rowH
 		}
-	}
-	// Axis.
-	y += 4
-	c.line(plotX0, y, plotX1, y, "axisline")
-	for q := 0; q <= 4; q++ {
-		off := span * int64(q) / 4
-		x := xOf(off)
-		c.line(x, y, x, y+4, "axisline")
-		lbl := "0"
-		if q > 0 {
-			lbl = humanBytes(off)
+		for _, g := range groups {
+			if g.label != "" {
+				c.text(labelX, y+14, "start", "grp", shortLabel(g.label+": "+baseName(g.f.Path), 48)+", "+humanBytes(g.f.Size))
+				y += 20
+			}
+			whole := region{label: "whole file", size: g.f.Size, entropy: g.f.Entropy, measured: true}
+			row("whole file", fmt.Sprintf("whole file: %s, entropy %.2f bits/byte", humanBytes(g.f.Size), g.f.Entropy), whole)
+			for _, r := range g.regs {
+				title := fmt.Sprintf("%s: offset %d (0x%x), %s", r.label, r.offset, r.offset, humanBytes(r.size))
+				if r.measured {
+					title += fmt.Sprintf(", entropy %.2f bits/byte", r.entropy)
+				}
+				row(r.label, title, r)
+			}
+			if g.more > 0 {
+				c.text(labelX, y+14, "start", "axis", fmt.Sprintf("… %s with lower entropy not drawn", plural(g.more, "more region")))
+				y += 20
+			}
 		}
-		anchor := "middle"
-		if q == 4 {
-			anchor = "end"
+		// Axis: quarters, or halves where there is little room.
+		y += 4
+		c.line(plotX0, y, plotX1, y, "axisline")
+		parts := int64(4)
+		if narrow {
+			parts = 2
 		}
-		c.text(x, y+16, anchor, "axis", lbl)
+		for q := int64(0); q <= parts; q++ {
+			off := span * q / parts
+			x := xOf(off)
+			c.line(x, y, x, y+4, "axisline")
+			lbl, anchor := "0", "middle"
+			switch {
+			case q == 0:
+				anchor = "start"
+			case q == parts:
+				lbl, anchor = humanBytes(off), "end"
+			default:
+				lbl = humanBytes(off)
+			}
+			c.text(x, y+16, anchor, "axis", lbl)
+		}
+		c.text((plotX0+plotX1)/2, y+32, "middle", "axis", "file offset (bytes from the start)")
+		c.H = int(y + 40)
+		return c
 	}
-	c.text((plotX0+plotX1)/2, y+32, "middle", "axis", "file offset (bytes from the start of the file)")
-	c.text(valueX, firstRowY-4, "end", "axis", "entropy")
-	c.H = int(y + 40)
+	c := draw(false)
+	small := draw(true)
+	c.Small = &small
 	return c
 }
 
@@ -1367,6 +1398,24 @@ type riskRow struct {
 // capability count and its findings in the old and the new release as
 // dumbbells: a hollow dot for old, a filled one for new.
 func riskChart(r *model.DiffReport, byPath map[string]fileFindings) (*htmlChart, string) {
+	rows := riskRows(r, byPath)
+	if len(rows) == 0 {
+		return nil, "No file changed between the two releases."
+	}
+	msg := ""
+	if len(rows) > htmlMaxRiskRows {
+		msg = fmt.Sprintf("%s with fewer new findings not drawn.", plural(len(rows)-htmlMaxRiskRows, "more changed file"))
+		rows = rows[:htmlMaxRiskRows]
+	}
+	c := drawRisk(rows, false)
+	small := drawRisk(rows, true)
+	c.Small = &small
+	return &c, msg
+}
+
+// riskRows collects the changed files with their numbers, the files with
+// the worst new findings first.
+func riskRows(r *model.DiffReport, byPath map[string]fileFindings) []riskRow {
 	// Findings on a file: in the new release, what the diff holds (new and
 	// already-there findings, suppressed ones aside); in the old release,
 	// what its inspection found, or without it the already-there ones.
@@ -1404,22 +1453,19 @@ func riskChart(r *model.DiffReport, byPath map[string]fileFindings) (*htmlChart,
 				oldPath = f.Path
 			}
 			rr.finds[0] = oldFind[oldPath]
+			if r.OldReport == nil {
+				for _, e := range r.Existing {
+					if e.Path == f.Path {
+						rr.finds[0]++
+					}
+				}
+			}
 		}
 		if f.Status != model.StatusRemoved {
 			rr.risk[1], rr.caps[1] = capStats(f.New)
 			rr.finds[1] = newFind[f.Path]
 		}
-		if r.OldReport == nil && rr.finds[0] >= 0 {
-			for _, e := range r.Existing {
-				if e.Path == f.Path {
-					rr.finds[0]++
-				}
-			}
-		}
 		rows = append(rows, rr)
-	}
-	if len(rows) == 0 {
-		return nil, "No file changed between the two releases."
 	}
 	sort.SliceStable(rows, func(i, j int) bool {
 		a, b := rows[i], rows[j]
@@ -1435,32 +1481,35 @@ func riskChart(r *model.DiffReport, byPath map[string]fileFindings) (*htmlChart,
 		}
 		return a.f.Path < b.f.Path
 	})
-	msg := ""
-	if len(rows) > htmlMaxRiskRows {
-		msg = fmt.Sprintf("%s with fewer new findings not drawn.", plural(len(rows)-htmlMaxRiskRows, "more changed file"))
-		rows = rows[:htmlMaxRiskRows]
-	}
+	return rows
+}
 
-	const (
-		w       = 760.0
-		labelX  = 8.0
-		rowH    = 24.0
-		firstY  = 62.0
-		dotR    = 5.0
-		labelRn = 30
-	)
+// drawRisk lays out the dumbbells: in the wide layout a file's label and
+// its three panels share a row; in the narrow one the label has a line of
+// its own above the panels.
+func drawRisk(rows []riskRow, narrow bool) htmlChart {
 	type panel struct {
 		x0, x1 float64
 		title  string
+		name   string
 		vals   func(riskRow) [2]int
 		max    int
 		cats   []string // categorical axis
 	}
+	w, rowH, labelLine, dotR := wideW, 24.0, 0.0, 5.0
 	panels := []*panel{
-		{x0: 246, x1: 406, title: "highest capability risk", vals: func(r riskRow) [2]int { return r.risk },
+		{x0: 246, x1: 406, title: "highest capability risk", name: "capability risk", vals: func(r riskRow) [2]int { return r.risk },
 			cats: []string{"none", "low", "med", "high", "crit"}},
-		{x0: 446, x1: 576, title: "capabilities", vals: func(r riskRow) [2]int { return r.caps }},
-		{x0: 616, x1: 746, title: "findings on the file", vals: func(r riskRow) [2]int { return r.finds }},
+		{x0: 446, x1: 576, title: "capabilities", name: "capabilities", vals: func(r riskRow) [2]int { return r.caps }},
+		{x0: 616, x1: 746, title: "findings on the file", name: "findings", vals: func(r riskRow) [2]int { return r.finds }},
+	}
+	id := "risk"
+	if narrow {
+		w, rowH, labelLine, dotR = narrowW, 38, 14, 4.5
+		id = "risk-narrow"
+		panels[0].x0, panels[0].x1, panels[0].title, panels[0].cats = 14, 114, "capability risk", []string{"–", "L", "M", "H", "C"}
+		panels[1].x0, panels[1].x1 = 136, 226
+		panels[2].x0, panels[2].x1, panels[2].title = 258, 348, "findings"
 	}
 	for _, p := range panels {
 		p.max = 1
@@ -1472,35 +1521,41 @@ func riskChart(r *model.DiffReport, byPath map[string]fileFindings) (*htmlChart,
 			v := p.vals(rr)
 			p.max = max(p.max, v[0], v[1])
 		}
-		if p.max > 4 && p.max%2 == 1 {
+		if p.max > 5 && p.max%2 == 1 {
 			p.max++ // an even maximum gives an integer midpoint tick
 		}
 	}
 	xOf := func(p *panel, v int) float64 {
 		return p.x0 + (p.x1-p.x0)*float64(min(max(v, 0), p.max))/float64(p.max)
 	}
-	c := &htmlChart{
-		ID:    "risk",
+	c := htmlChart{
+		ID:    id,
 		Title: "Risk per changed file, old release against new",
-		Desc: "One row per changed, added or removed file. For each of highest capability risk, number of " +
-			"capabilities and number of findings, a hollow dot marks the old release and a filled dot the new one; " +
-			"a red line means the new release is worse, a green one better.",
-		W: int(w),
+		Desc: "One row per changed, added or removed file. For each of highest capability risk (none, low, medium, " +
+			"high, critical), number of capabilities and number of findings, a hollow dot marks the old release and a " +
+			"filled dot the new one; a red line means the new release is worse, a green one better.",
+		W:      int(w),
+		Narrow: narrow,
 	}
-	// Legend.
+	const labelX = 6.0
+	// Legend, on two lines when narrow.
 	c.circle(labelX+6, 14, dotR, "dot-old", "old release")
-	c.text(labelX+16, 18, "start", "axis", "old release")
-	c.circle(labelX+96, 14, dotR, "dot-new", "new release")
-	c.text(labelX+106, 18, "start", "axis", "new release")
-	c.line(labelX+190, 14, labelX+214, 14, "dl-up")
-	c.text(labelX+220, 18, "start", "axis", "worse")
-	c.line(labelX+264, 14, labelX+288, 14, "dl-down")
-	c.text(labelX+294, 18, "start", "axis", "better")
-	c.text(labelX+350, 18, "start", "axis", "+ added  − removed  ~ changed  → moved")
+	c.text(labelX+16, 18, "start", "axis", "old")
+	c.circle(labelX+56, 14, dotR, "dot-new", "new release")
+	c.text(labelX+66, 18, "start", "axis", "new")
+	c.line(labelX+106, 14, labelX+128, 14, "dl-up")
+	c.text(labelX+134, 18, "start", "axis", "worse")
+	c.line(labelX+176, 14, labelX+198, 14, "dl-down")
+	c.text(labelX+204, 18, "start", "axis", "better")
+	statusY, statusX := 18.0, labelX+260
+	if narrow {
+		statusY, statusX = 36, labelX
+	}
+	c.text(statusX, statusY, "start", "axis", "+ added  − removed  ~ changed  → moved")
+	firstY := statusY + 44
 	for _, p := range panels {
 		c.text((p.x0+p.x1)/2, firstY-14, "middle", "ptitle", p.title)
 	}
-	y := firstY
 	bottom := firstY + rowH*float64(len(rows))
 	for _, p := range panels {
 		ticks := []int{0, p.max / 2, p.max}
@@ -1512,7 +1567,7 @@ func riskChart(r *model.DiffReport, byPath map[string]fileFindings) (*htmlChart,
 		}
 		for _, t := range ticks {
 			x := xOf(p, t)
-			c.line(x, firstY-4, x, bottom, "grid")
+			c.line(x, firstY-4+labelLine, x, bottom, "grid")
 			lbl := strconv.Itoa(t)
 			if p.cats != nil {
 				lbl = p.cats[t]
@@ -1523,6 +1578,7 @@ func riskChart(r *model.DiffReport, byPath map[string]fileFindings) (*htmlChart,
 	marks := map[string]string{
 		model.StatusAdded: "+ ", model.StatusRemoved: "− ", model.StatusChanged: "~ ", model.StatusMoved: "→ ",
 	}
+	y := firstY
 	for i, rr := range rows {
 		if i%2 == 1 {
 			c.rect(0, y, w, rowH, "zebra", "")
@@ -1537,12 +1593,16 @@ func riskChart(r *model.DiffReport, byPath map[string]fileFindings) (*htmlChart,
 			title += fmt.Sprintf("; %d new finding(s), worst %s", rr.newFind.n, rr.newFind.worst)
 			cls = "lbl " + sevClass(rr.newFind.worst)
 		}
-		c.rect(labelX-4, y+2, 232, rowH-4, "hit", title)
-		c.text(labelX, y+rowH/2+4, "start", cls, shortLabel(label, labelRn))
-		cy := y + rowH/2
-		for pi, p := range panels {
+		if narrow {
+			c.rect(0, y, w, labelLine+2, "hit", title)
+			c.text(labelX, y+12, "start", cls, shortLabel(label, 52))
+		} else {
+			c.rect(labelX-4, y+2, 232, rowH-4, "hit", title)
+			c.text(labelX, y+rowH/2+4, "start", cls, shortLabel(label, 30))
+		}
+		cy := y + labelLine + (rowH-labelLine)/2
+		for _, p := range panels {
 			v := p.vals(rr)
-			name := []string{"capability risk", "capabilities", "findings"}[pi]
 			valText := func(n int) string {
 				if p.cats != nil {
 					return model.Severity(n).String()
@@ -1557,20 +1617,20 @@ func riskChart(r *model.DiffReport, byPath map[string]fileFindings) (*htmlChart,
 				c.line(xOf(p, v[0]), cy, xOf(p, v[1]), cy, lc)
 			}
 			if v[0] >= 0 {
-				c.circle(xOf(p, v[0]), cy, dotR+1, "dot-old", "old "+name+": "+valText(v[0]))
+				c.circle(xOf(p, v[0]), cy, dotR+1, "dot-old", "old "+p.name+": "+valText(v[0]))
 			}
 			if v[1] >= 0 {
 				nc := "dot-new"
 				if p.cats != nil {
 					nc = "dot-new " + sevClass(model.Severity(v[1]))
 				}
-				c.circle(xOf(p, v[1]), cy, dotR, nc, "new "+name+": "+valText(v[1]))
+				c.circle(xOf(p, v[1]), cy, dotR, nc, "new "+p.name+": "+valText(v[1]))
 			}
 		}
 		y += rowH
 	}
-	c.H = int(bottom + 30)
-	return c, msg
+	c.H = int(bottom + 28)
+	return c
 }
 
 // capStats are a file's highest capability risk and capability count.

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -123,7 +124,8 @@ func TestHTMLInspectSample(t *testing.T) {
 		`<title id="entropy-1-t">Entropy per region of TinyApp-1.0.1.msi!/ProgramFilesFolder/TinyApp/TinyApp.exe</title>`,
 		"section .text",
 		"certificate table",
-		"file offset (bytes from the start of the file)",
+		"file offset (bytes from the start)",
+		`<div class="chart narrow"><svg viewBox="0 0 360 `,
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %q", want)
@@ -427,4 +429,12 @@ func TestHTMLWriteSamples(t *testing.T) {
 	}
 	write("inspect-sample.html", report.Document{Inspect: htmlInspectSample(t)})
 	write("diff-fixture.html", report.Document{Diff: htmlFixtureDiff()})
+	// VOUCH_HTML_TARGETS: more releases to inspect, separated by spaces.
+	for i, target := range strings.Fields(os.Getenv("VOUCH_HTML_TARGETS")) {
+		rep, err := vouch.Inspect(context.Background(), target, vouch.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		write(fmt.Sprintf("inspect-%d-%s.html", i+1, filepath.Base(target)), report.Document{Inspect: rep})
+	}
 }
