@@ -69,3 +69,43 @@ func inspectExamples(t *testing.T) map[string]*model.Report {
 	}
 	return liveReports
 }
+
+var (
+	diffOnce    sync.Once
+	diffReports map[string]*model.DiffReport
+	diffErr     error
+)
+
+// realDiffs runs vouch.Diff once per test binary on the 3CX-shape corpus
+// case (clean → bad), its benign next release (clean → next) and the
+// bundled examples.
+func realDiffs(t *testing.T) map[string]*model.DiffReport {
+	t.Helper()
+	diffOnce.Do(func() {
+		corpus := filepath.Join("..", "..", "testdata", "corpus", "3cx-windows")
+		roots := []string{filepath.Join(corpus, "roots", "vendor.pem"), filepath.Join(corpus, "roots", "thirdparty.pem")}
+		examples := filepath.Join("..", "..", "examples")
+		cases := []struct{ name, old, new string }{
+			{"3cx-bad", filepath.Join(corpus, "clean", "TinyApp-1.0.0.msi"), filepath.Join(corpus, "bad", "TinyApp-1.0.1.msi")},
+			{"3cx-next", filepath.Join(corpus, "clean", "TinyApp-1.0.0.msi"), filepath.Join(corpus, "next", "TinyApp-1.0.1.msi")},
+			{"examples", filepath.Join(examples, "TinyApp-1.0.0.msi"), filepath.Join(examples, "TinyApp-1.0.1.msi")},
+		}
+		diffReports = map[string]*model.DiffReport{}
+		for _, c := range cases {
+			o := vouch.Options{Workers: 1}
+			if c.name != "examples" {
+				o.TrustRoots = roots
+			}
+			d, err := vouch.Diff(context.Background(), c.old, c.new, o)
+			if err != nil {
+				diffErr = err
+				return
+			}
+			diffReports[c.name] = d
+		}
+	})
+	if diffErr != nil {
+		t.Fatal(diffErr)
+	}
+	return diffReports
+}

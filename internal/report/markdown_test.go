@@ -245,3 +245,25 @@ func stripCodeSpans(s string) string {
 	}
 	return b.String()
 }
+
+func TestMarkdownRealDiffs(t *testing.T) {
+	diffs := realDiffs(t)
+	for _, name := range []string{"3cx-bad", "3cx-next", "examples"} {
+		d := diffs[name]
+		t.Run(name, func(t *testing.T) {
+			md := string(renderMarkdown(t, report.Document{Diff: d}, model.SeverityHigh))
+			checkMarkdownTables(t, md)
+			if !strings.HasPrefix(md, "**"+strings.ToUpper(d.Verdict.String())) && !(d.Verdict == model.SeverityNone && strings.HasPrefix(md, "**CLEAN**")) {
+				t.Errorf("verdict line does not start with the %s badge:\n%s", d.Verdict, md)
+			}
+			for _, f := range d.Findings {
+				if !strings.Contains(md, "`"+f.ID+"` in `"+f.Path+"`") {
+					t.Errorf("no evidence entry for %s at %s", f.ID, f.Path)
+				}
+			}
+			if strings.Count(md, "<details>") != strings.Count(md, "</details>") {
+				t.Error("unbalanced <details>")
+			}
+		})
+	}
+}

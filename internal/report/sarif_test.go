@@ -445,3 +445,34 @@ func TestArtifactURI(t *testing.T) {
 		}
 	}
 }
+
+// TestSARIFRealDiffs renders vouch.Diff output of the 3CX-shape corpus
+// case, its benign next release and the examples, and validates it.
+func TestSARIFRealDiffs(t *testing.T) {
+	diffs := realDiffs(t)
+	for _, name := range []string{"3cx-bad", "3cx-next", "examples"} {
+		d := diffs[name]
+		t.Run(name, func(t *testing.T) {
+			_, doc := renderSARIF(t, report.Document{Diff: d})
+			var all []model.Finding
+			all = append(all, d.Findings...)
+			all = append(all, d.Existing...)
+			for _, s := range d.Suppressed {
+				all = append(all, s.Finding)
+			}
+			checkResults(t, doc, all)
+			news := 0
+			for _, res := range doc.Runs[0].Results {
+				if res.BaselineState == "new" {
+					news++
+				}
+			}
+			if news != len(d.Findings) {
+				t.Errorf("%d results are new, want %d", news, len(d.Findings))
+			}
+			if name == "3cx-bad" && d.Verdict < model.SeverityHigh {
+				t.Errorf("the 3CX shape diff has verdict %s; the fixture no longer shows what it should", d.Verdict)
+			}
+		})
+	}
+}
