@@ -13,6 +13,7 @@ import (
 	"github.com/vouch-sec/vouch"
 	"github.com/vouch-sec/vouch/internal/model"
 	"github.com/vouch-sec/vouch/internal/report/sbom"
+	"github.com/vouch-sec/vouch/internal/report/sbom/sbomtest"
 	"github.com/vouch-sec/vouch/internal/testutil/realdata"
 )
 
@@ -42,8 +43,8 @@ type rendered struct {
 func renderReal(t *testing.T, r *model.Report) rendered {
 	t.Helper()
 	c, s := render(t, sbom.FromInspect(r))
-	x := rendered{r: r, bom: checkCycloneDX(t, c), doc: checkSPDX(t, s), comps: map[string]cdx.Component{}}
-	walkComponents(x.bom.Components, func(c cdx.Component, _ string) { x.comps[c.BOMRef] = c })
+	x := rendered{r: r, bom: sbomtest.CycloneDX(t, c), doc: sbomtest.SPDX(t, s), comps: map[string]cdx.Component{}}
+	sbomtest.WalkComponents(x.bom.Components, func(c cdx.Component, _ string) { x.comps[c.BOMRef] = c })
 	x.files, _ = spdxByName(x.doc)
 
 	regular := map[string]bool{}
@@ -178,7 +179,7 @@ func TestRealDeb(t *testing.T) {
 	x.purl(t, "pkg:deb/debian/curl@7.88.1-10%2Bdeb12u15?arch=amd64")
 	const deb = "curl_7.88.1-10+deb12u15_amd64.deb"
 	nest := map[string]string{}
-	walkComponents(x.bom.Components, func(c cdx.Component, parent string) { nest[c.BOMRef] = parent })
+	sbomtest.WalkComponents(x.bom.Components, func(c cdx.Component, parent string) { nest[c.BOMRef] = parent })
 	for child, parent := range map[string]string{
 		deb + "!/data.tar.xz!/usr/bin/curl": deb + "!/data.tar.xz",
 		deb + "!/data.tar.xz":               deb,

@@ -12,11 +12,13 @@ import (
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
 	"github.com/google/go-cmp/cmp"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/spdx/tools-golang/spdx"
 	"github.com/spdx/tools-golang/spdx/v2/common"
 
 	"github.com/vouch-sec/vouch/internal/model"
 	"github.com/vouch-sec/vouch/internal/report/sbom"
+	"github.com/vouch-sec/vouch/internal/report/sbom/sbomtest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -156,8 +158,8 @@ func golden(t *testing.T, name string, got []byte) {
 
 func TestGolden(t *testing.T) {
 	c, s := render(t, sbom.FromInspect(fixture()))
-	checkCycloneDX(t, c)
-	checkSPDX(t, s)
+	sbomtest.CycloneDX(t, c)
+	sbomtest.SPDX(t, s)
 	golden(t, "fixture.cdx.json", c)
 	golden(t, "fixture.spdx.json", s)
 }
@@ -177,7 +179,7 @@ func props(ps *[]cdx.Property, name string) []string {
 func TestCycloneDXTree(t *testing.T) {
 	r := fixture()
 	c, _ := render(t, sbom.FromInspect(r))
-	bom := checkCycloneDX(t, c)
+	bom := sbomtest.CycloneDX(t, c)
 
 	m := bom.Metadata.Component
 	if m.Name != "Setup" || m.Version != "2.0" || m.Supplier == nil || m.Supplier.Name != "Example Corp" ||
@@ -194,7 +196,7 @@ func TestCycloneDXTree(t *testing.T) {
 	// Every regular file once, with its hash, nested in its container.
 	type fileNode struct{ Parent, SHA256, Name string }
 	got := map[string]fileNode{}
-	walkComponents(bom.Components, func(c cdx.Component, parent string) {
+	sbomtest.WalkComponents(bom.Components, func(c cdx.Component, parent string) {
 		if c.Type != cdx.ComponentTypeFile {
 			return
 		}
@@ -283,7 +285,7 @@ func TestCycloneDXTree(t *testing.T) {
 func TestCycloneDXFindings(t *testing.T) {
 	r := fixture()
 	c, _ := render(t, sbom.FromInspect(r))
-	bom := checkCycloneDX(t, c)
+	bom := sbomtest.CycloneDX(t, c)
 	type vuln struct{ ID, Severity, Affects, Description, Detail string }
 	var got []vuln
 	for _, v := range *bom.Vulnerabilities {
@@ -306,9 +308,9 @@ func TestCycloneDXFindings(t *testing.T) {
 
 func TestCycloneDXFileProperties(t *testing.T) {
 	c, _ := render(t, sbom.FromInspect(fixture()))
-	bom := checkCycloneDX(t, c)
+	bom := sbomtest.CycloneDX(t, c)
 	byRef := map[string]cdx.Component{}
-	walkComponents(bom.Components, func(c cdx.Component, _ string) { byRef[c.BOMRef] = c })
+	sbomtest.WalkComponents(bom.Components, func(c cdx.Component, _ string) { byRef[c.BOMRef] = c })
 	tests := []struct {
 		ref, prop string
 		want      []string
@@ -353,7 +355,7 @@ func spdxByName(doc *spdx.Document) (map[string]*spdx.File, map[common.ElementID
 func TestSPDX(t *testing.T) {
 	r := fixture()
 	_, s := render(t, sbom.FromInspect(r))
-	doc := checkSPDX(t, s)
+	doc := sbomtest.SPDX(t, s)
 	files, names := spdxByName(doc)
 	names["DOCUMENT"] = "DOCUMENT"
 
@@ -471,11 +473,11 @@ func TestDeterministic(t *testing.T) {
 	r := fixture()
 	r.Findings = r.Findings[1:]
 	c3, s3 := render(t, sbom.FromInspect(r))
-	b1, b3 := checkCycloneDX(t, c1), checkCycloneDX(t, c3)
+	b1, b3 := sbomtest.CycloneDX(t, c1), sbomtest.CycloneDX(t, c3)
 	if b1.SerialNumber == b3.SerialNumber {
 		t.Error("a different BOM kept the serial number")
 	}
-	d1, d3 := checkSPDX(t, s1), checkSPDX(t, s3)
+	d1, d3 := sbomtest.SPDX(t, s1), sbomtest.SPDX(t, s3)
 	if d1.DocumentNamespace == d3.DocumentNamespace {
 		t.Error("a different SPDX document kept the namespace")
 	}
@@ -483,7 +485,7 @@ func TestDeterministic(t *testing.T) {
 	in := sbom.FromInspect(fixture())
 	in.Created = created.Add(time.Hour)
 	_, s4 := render(t, in)
-	if d4 := checkSPDX(t, s4); d4.DocumentNamespace != d1.DocumentNamespace || d4.CreationInfo.Created == d1.CreationInfo.Created {
+	if d4 := sbomtest.SPDX(t, s4); d4.DocumentNamespace != d1.DocumentNamespace || d4.CreationInfo.Created == d1.CreationInfo.Created {
 		t.Errorf("namespace %q vs %q, created %q vs %q", d4.DocumentNamespace, d1.DocumentNamespace, d4.CreationInfo.Created, d1.CreationInfo.Created)
 	}
 }
@@ -519,7 +521,7 @@ func TestCreated(t *testing.T) {
 	if err := sbom.WriteSPDX(&b, sbom.FromInspect(fixture())); err != nil {
 		t.Fatal(err)
 	}
-	if doc := checkSPDX(t, b.Bytes()); doc.CreationInfo.Created != "2024-03-29T12:00:00Z" {
+	if doc := sbomtest.SPDX(t, b.Bytes()); doc.CreationInfo.Created != "2024-03-29T12:00:00Z" {
 		t.Errorf("created %q", doc.CreationInfo.Created)
 	}
 	t.Setenv("SOURCE_DATE_EPOCH", "soon")
@@ -547,7 +549,7 @@ func TestDiff(t *testing.T) {
 		d.Files = append(d.Files, &model.DiffFile{Path: f.Path, Status: model.StatusUnchanged, Kind: f.Kind, SHA256: f.SHA256, Size: f.Size, New: f})
 	}
 	c, s := render(t, sbom.FromDiff(d))
-	bom := checkCycloneDX(t, c)
+	bom := sbomtest.CycloneDX(t, c)
 	if n := len(*bom.Vulnerabilities); n != 1 || (*bom.Vulnerabilities)[0].ID != "diff.new-capability" {
 		t.Errorf("vulnerabilities %+v, want the one new finding", *bom.Vulnerabilities)
 	}
@@ -560,7 +562,7 @@ func TestDiff(t *testing.T) {
 	if bom.Metadata.Component.Name != "Setup" || (*bom.Metadata.Component.Hashes)[0].Value != sha('1') {
 		t.Errorf("the SBOM does not describe the new release: %+v", bom.Metadata.Component)
 	}
-	doc := checkSPDX(t, s)
+	doc := sbomtest.SPDX(t, s)
 	files, _ := spdxByName(doc)
 	if a := files["./"+pCodec].Annotations; len(a) != 1 || !strings.HasPrefix(a[0].AnnotationComment, "high diff.new-capability: ") {
 		t.Errorf("codec annotations %+v", a)
@@ -574,16 +576,16 @@ func TestDiff(t *testing.T) {
 	}
 	d.Files = append(d.Files, &model.DiffFile{Path: "Setup-1.9.msi!/gone.txt", Status: model.StatusRemoved, Kind: "text", SHA256: sha('f')})
 	c, s = render(t, sbom.FromDiff(d))
-	bom = checkCycloneDX(t, c)
+	bom = sbomtest.CycloneDX(t, c)
 	nested := map[string]string{}
-	walkComponents(bom.Components, func(c cdx.Component, parent string) { nested[c.BOMRef] = parent })
+	sbomtest.WalkComponents(bom.Components, func(c cdx.Component, parent string) { nested[c.BOMRef] = parent })
 	if nested["file:"+pHelper] != "file:"+pData || nested["file:"+pExe] != "file:"+pMSI {
 		t.Errorf("rebuilt tree does not nest by path: %v", nested)
 	}
 	if _, ok := nested["file:Setup-1.9.msi!/gone.txt"]; ok {
 		t.Error("a removed file is in the new release's SBOM")
 	}
-	doc = checkSPDX(t, s)
+	doc = sbomtest.SPDX(t, s)
 	if len(doc.Files) != 13 {
 		t.Errorf("%d SPDX files, want 13", len(doc.Files))
 	}
@@ -633,7 +635,7 @@ func TestIdentityChoice(t *testing.T) {
 			r := &model.Report{Schema: model.SchemaInspect, Tool: model.Tool{Name: "vouch", Version: "test"}, Target: tc.target, Files: tc.files}
 			r.Sort()
 			c, s := render(t, sbom.FromInspect(r))
-			bom := checkCycloneDX(t, c)
+			bom := sbomtest.CycloneDX(t, c)
 			m := bom.Metadata.Component
 			if m.Name != tc.wantName || m.Version != tc.wantVer || m.PackageURL != tc.wantPURL || string(m.Type) != tc.wantType {
 				t.Errorf("release %q %q %q %q, want %q %q %q %q", m.Name, m.Version, m.PackageURL, m.Type, tc.wantName, tc.wantVer, tc.wantPURL, tc.wantType)
@@ -649,7 +651,7 @@ func TestIdentityChoice(t *testing.T) {
 			if d := cmp.Diff(tc.components, comps); d != "" {
 				t.Errorf("identity components (-want +got):\n%s", d)
 			}
-			doc := checkSPDX(t, s)
+			doc := sbomtest.SPDX(t, s)
 			if doc.Packages[0].PackageName != tc.wantName {
 				t.Errorf("SPDX release %q", doc.Packages[0].PackageName)
 			}
@@ -664,5 +666,29 @@ func TestNoRelease(t *testing.T) {
 	}
 	if err := sbom.WriteSPDX(&b, sbom.Input{Created: created}); err == nil {
 		t.Error("WriteSPDX without a release did not fail")
+	}
+}
+
+// TestSchemaRejects: the schema the tests validate against does reject
+// what CycloneDX 1.6 forbids, so a passing validation means something.
+func TestSchemaRejects(t *testing.T) {
+	c, _ := render(t, sbom.FromInspect(fixture()))
+	for name, edit := range map[string][2]string{
+		"unknown component type": {`"type": "file"`, `"type": "blob"`},
+		"unknown severity":       {`"severity": "high"`, `"severity": "dire"`},
+		"bad serial number":      {`"serialNumber": "urn:uuid:`, `"serialNumber": "uuid:`},
+		"unknown top-level key":  {`"bomFormat"`, `"bomFormats": 1, "bomFormat"`},
+	} {
+		bad := bytes.Replace(c, []byte(edit[0]), []byte(edit[1]), 1)
+		if bytes.Equal(bad, c) {
+			t.Fatalf("%s: the edit did not apply", name)
+		}
+		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(bad))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sbomtest.CycloneDXSchema(t).Validate(inst) == nil {
+			t.Errorf("%s: the schema accepted it", name)
+		}
 	}
 }

@@ -1,4 +1,8 @@
-package sbom_test
+// Package sbomtest checks rendered SBOMs in tests: CycloneDX against the
+// official 1.6 JSON schema the cyclonedx-go module ships, SPDX through the
+// SPDX library's reader and validator plus the SPDX 2.3 rules they leave
+// out. It is imported by tests only.
+package sbomtest
 
 import (
 	"bytes"
@@ -29,7 +33,8 @@ var (
 
 const cdxSchemaURL = "http://cyclonedx.org/schema/bom-1.6.schema.json"
 
-func cycloneDXSchema(t testing.TB) *jsonschema.Schema {
+// CycloneDXSchema is the compiled official CycloneDX 1.6 JSON schema.
+func CycloneDXSchema(t testing.TB) *jsonschema.Schema {
 	t.Helper()
 	cdxOnce.Do(func() {
 		out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/CycloneDX/cyclonedx-go").Output()
@@ -69,24 +74,24 @@ func cycloneDXSchema(t testing.TB) *jsonschema.Schema {
 
 var serialRE = regexp.MustCompile(`^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
-// checkCycloneDX validates a rendered BOM against the official schema,
+// CycloneDX validates a rendered BOM against the official schema,
 // decodes it with cyclonedx-go and checks what the schema cannot: every
 // bom-ref is unique and every reference points at one.
-func checkCycloneDX(t testing.TB, b []byte) *cdx.BOM {
+func CycloneDX(t testing.TB, b []byte) *cdx.BOM {
 	t.Helper()
 	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
 	if err != nil {
 		t.Fatalf("not JSON: %v", err)
 	}
-	if err := cycloneDXSchema(t).Validate(inst); err != nil {
+	if err := CycloneDXSchema(t).Validate(inst); err != nil {
 		t.Fatalf("CycloneDX 1.6 schema: %v", err)
 	}
-	return checkCycloneDXRefs(t, b)
+	return CycloneDXRefs(t, b)
 }
 
-// checkCycloneDXRefs is checkCycloneDX without the schema (for the fuzz
+// CycloneDXRefs is CycloneDX without the schema (for the fuzz
 // target, where compiling and running the schema dominates).
-func checkCycloneDXRefs(t testing.TB, b []byte) *cdx.BOM {
+func CycloneDXRefs(t testing.TB, b []byte) *cdx.BOM {
 	t.Helper()
 	var bom cdx.BOM
 	if err := cdx.NewBOMDecoder(bytes.NewReader(b), cdx.BOMFileFormatJSON).Decode(&bom); err != nil {
@@ -117,7 +122,7 @@ func checkCycloneDXRefs(t testing.TB, b []byte) *cdx.BOM {
 			add(c.BOMRef)
 		}
 	}
-	walkComponents(bom.Components, func(c cdx.Component, _ string) {
+	WalkComponents(bom.Components, func(c cdx.Component, _ string) {
 		if c.BOMRef == "" {
 			t.Errorf("component %q has no bom-ref", c.Name)
 		}
@@ -166,9 +171,9 @@ func checkCycloneDXRefs(t testing.TB, b []byte) *cdx.BOM {
 	return &bom
 }
 
-// walkComponents visits every component depth first with the bom-ref of
+// WalkComponents visits every component depth first with the bom-ref of
 // its parent ("" at the top level).
-func walkComponents(cs *[]cdx.Component, fn func(c cdx.Component, parent string)) {
+func WalkComponents(cs *[]cdx.Component, fn func(c cdx.Component, parent string)) {
 	var walk func(cs *[]cdx.Component, parent string)
 	walk = func(cs *[]cdx.Component, parent string) {
 		if cs == nil {
@@ -214,13 +219,13 @@ type spdxAnnotation struct {
 	Comment   string `json:"comment"`
 }
 
-// checkSPDX parses a rendered document back with tools-golang's JSON
+// SPDX parses a rendered document back with tools-golang's JSON
 // reader, runs its validator (spdxlib.ValidateDocument: every relationship
 // names an element of the document) and checks the SPDX 2.3 rules the
 // library does not: ID syntax and uniqueness, mandatory fields, checksums,
 // annotation form. With VOUCH_SPDX_SCHEMA naming the official SPDX 2.3
 // JSON schema, it validates against that too.
-func checkSPDX(t testing.TB, b []byte) *spdx.Document {
+func SPDX(t testing.TB, b []byte) *spdx.Document {
 	t.Helper()
 	doc, err := spdxjson.Read(bytes.NewReader(b))
 	if err != nil {
