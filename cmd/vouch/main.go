@@ -46,7 +46,7 @@ func run(args []string) int {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newInspectCmd(), newDiffCmd(), newBaselineCmd())
+	root.AddCommand(newInspectCmd(), newDiffCmd(), newBaselineCmd(), newEvalCmd())
 	root.AddCommand(newAttestCmd(), newKeygenCmd(), newVerifyAttestationCmd())
 	root.SetArgs(args)
 	err := root.Execute()

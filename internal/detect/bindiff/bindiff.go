@@ -53,6 +53,50 @@ func (detector) DetectDiff(d *model.DiffReport) []model.Finding {
 		out = append(out, growth(f)...)
 	}
 	out = append(out, buildAsymmetry(d)...)
+	out = append(out, releaseGain(d)...)
+	return out
+}
+
+// releaseGain: a new script brings the release a risky ability no file of
+// the previous release had (event-stream's new dependency, a worm's new
+// bundle.js). Native files added alone are judged by their own findings.
+func releaseGain(d *model.DiffReport) []model.Finding {
+	had := map[string]bool{}
+	for _, f := range d.Files {
+		if f.Old != nil && f.Old.Facts != nil {
+			for _, c := range f.Old.Facts.Capabilities {
+				had[c.Namespace] = true
+			}
+		}
+	}
+	if len(had) == 0 && d.Summary.OldFiles == 0 {
+		return nil
+	}
+	var out []model.Finding
+	for _, f := range d.Files {
+		if f.Old != nil || f.New == nil || f.New.Facts == nil || !strings.HasPrefix(f.New.Kind, "script/") {
+			continue
+		}
+		byNS := map[string][]model.Capability{}
+		top := model.SeverityNone
+		for _, c := range f.New.Facts.Capabilities {
+			if role.Risky[c.Namespace] && !had[c.Namespace] && c.Namespace != "install-hook" {
+				byNS[c.Namespace] = append(byNS[c.Namespace], c)
+				top = max(top, c.Risk)
+			}
+		}
+		if len(byNS) == 0 {
+			continue
+		}
+		var parts []string
+		nss := slices.Sorted(maps.Keys(byNS))
+		for _, ns := range nss {
+			parts = append(parts, role.Words(ns)+evidence(byNS[ns]))
+		}
+		out = append(out, model.Finding{ID: IDCapabilityGain, Severity: max(top, model.SeverityLow), Path: f.Path,
+			Title:    fmt.Sprintf("the release gained %s through the new file %s; no file of the previous release had it", andList(parts), Base(f.Path)),
+			Evidence: map[string]any{"namespaces": nss, "added_file": true}})
+	}
 	return out
 }
 

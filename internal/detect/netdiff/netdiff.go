@@ -13,6 +13,7 @@ import (
 	"github.com/vouch-sec/vouch/internal/detect"
 	"github.com/vouch-sec/vouch/internal/detect/bindiff"
 	"github.com/vouch-sec/vouch/internal/detect/role"
+	"github.com/vouch-sec/vouch/internal/identify"
 	"github.com/vouch-sec/vouch/internal/model"
 )
 
@@ -96,6 +97,10 @@ func (detector) DetectDiff(d *model.DiffReport) []model.Finding {
 		}
 		name := bindiff.Base(f.Path)
 		if len(encoded) > 0 {
+			// An address hidden under encoding is also a new address.
+			out = append(out, model.Finding{ID: IDNewEndpoint, Severity: model.SeverityMedium, Path: f.Path,
+				Title:    fmt.Sprintf("%s gained the hidden endpoint %s", name, values(encoded, 2)),
+				Evidence: map[string]any{"endpoints": endpointEvidence(encoded), "added_file": added}})
 			sev := model.SeverityMedium
 			if !added {
 				sev = model.SeverityHigh // a known file started hiding an address
@@ -104,6 +109,7 @@ func (detector) DetectDiff(d *model.DiffReport) []model.Finding {
 				Title:    fmt.Sprintf("%s hides %s under %s encoding", name, values(encoded, 2), encoded[0].Encoding),
 				Evidence: map[string]any{"endpoints": endpointEvidence(encoded), "added_file": added}})
 		}
+		out = append(out, obfuscation(f, added)...)
 		var r role.Role
 		if !added {
 			r = role.Of(f.New, f.Old)
@@ -124,6 +130,10 @@ func (detector) DetectDiff(d *model.DiffReport) []model.Finding {
 			}
 			out = append(out, model.Finding{ID: IDNewEndpoint, Severity: sev, Path: f.Path, Title: title,
 				Evidence: map[string]any{"endpoints": endpointEvidence(append(flagged, plain...)), "added_file": added}})
+		case len(plain) > 0 && added && (identify.IsScript(f.New.Kind) || identify.IsExecutable(f.New.Kind)):
+			out = append(out, model.Finding{ID: IDNewEndpoint, Severity: model.SeverityLow, Path: f.Path,
+				Title:    fmt.Sprintf("new file %s names %s", name, values(plain, 3)),
+				Evidence: map[string]any{"endpoints": endpointEvidence(plain), "added_file": true}})
 		case len(plain) > 0 && !added:
 			sev := model.SeverityLow
 			title := fmt.Sprintf("%s gained the endpoint %s", name, values(plain, 3))
@@ -166,4 +176,36 @@ func endpointEvidence(eps []model.Endpoint) []map[string]any {
 		out = append(out, m)
 	}
 	return out
+}
+
+// obfuscation: a script that is new, or newly, carries obfuscated code
+// (hex-identifier swarms, char-code strings, long decoded blobs): chalk,
+// debug, event-stream's flatmap-stream.
+func obfuscation(f *model.DiffFile, added bool) []model.Finding {
+	if !identify.IsScript(f.New.Kind) {
+		return nil
+	}
+	var caps []model.Capability
+	switch {
+	case added:
+		caps = f.New.Facts.Capabilities
+	case f.Delta != nil:
+		caps = f.Delta.CapabilitiesAdded
+	}
+	var rules []string
+	for _, c := range caps {
+		if c.Namespace == "obfuscation" {
+			rules = append(rules, c.Rule)
+		}
+	}
+	if len(rules) == 0 {
+		return nil
+	}
+	verb := "became"
+	if added {
+		verb = "is new and"
+	}
+	return []model.Finding{{ID: IDObfuscatedString, Severity: model.SeverityMedium, Path: f.Path,
+		Title:    fmt.Sprintf("%s %s obfuscated (%s)", bindiff.Base(f.Path), verb, strings.Join(rules, ", ")),
+		Evidence: map[string]any{"rules": rules, "added_file": added}}}
 }

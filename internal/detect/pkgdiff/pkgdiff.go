@@ -32,6 +32,10 @@ const (
 	IDMaintainerScript  = "pkg.maintainer-script-changed"
 	IDSecretHarvest     = "pkg.secret-harvest"
 	IDUnexpectedContent = "data.unexpected-location"
+	IDGlobalHook        = "pkg.global-hook"
+	IDAIAgentAbuse      = "pkg.ai-agent-abuse"
+	IDDestructive       = "pkg.destructive-or-persistent"
+	IDTargetingGate     = "pkg.targeting-gate"
 )
 
 type detector struct{}
@@ -55,6 +59,7 @@ func (detector) DetectDiff(d *model.DiffReport) []model.Finding {
 		out = append(out, dependencies(f)...)
 		out = append(out, maintainerScript(f)...)
 		out = append(out, secretHarvest(f)...)
+		out = append(out, scriptBehaviour(f)...)
 		out = append(out, unexpectedLocation(f)...)
 	}
 	out = append(out, nativeAdded(d)...)
@@ -425,6 +430,62 @@ func nativeAdded(d *model.DiffReport) []model.Finding {
 				Title:    fmt.Sprintf("a script package now ships a native program, %s (%s); its previous release had none", bindiff.Base(f.Path), f.New.Kind),
 				Evidence: map[string]any{"kind": f.New.Kind, "size": f.Size}})
 		}
+	}
+	return out
+}
+
+// behaviours maps a capability namespace (or namespace/rule) of a script
+// to the package finding it becomes when it is new.
+var behaviours = []struct {
+	match func(c model.Capability) bool
+	id    string
+	what  string
+}{
+	{func(c model.Capability) bool { return c.Namespace == "hook" }, IDGlobalHook, "overrides globals other code relies on"},
+	{func(c model.Capability) bool { return c.Namespace == "ai-agent" }, IDAIAgentAbuse, "drives an AI coding agent"},
+	{func(c model.Capability) bool { return c.Namespace == "persist" || c.Namespace == "impact" }, IDDestructive, "persists or destroys"},
+	{func(c model.Capability) bool {
+		switch c.Rule {
+		case "geolocation-lookup", "locale-gate", "country-targeting", "long-delay", "date-gate", "sandbox-detect", "vm-detect", "native-long-sleep":
+			return true
+		}
+		return false
+	}, IDTargetingGate, "decides whom to hit"},
+}
+
+// scriptBehaviour: a package script that is new, or newly, hooks globals,
+// drives an AI agent, persists or destroys, or gates on its victim.
+func scriptBehaviour(f *model.DiffFile) []model.Finding {
+	if f.New.Facts == nil || !identify.IsScript(f.New.Kind) {
+		return nil
+	}
+	var caps []model.Capability
+	switch {
+	case f.Old == nil:
+		caps = f.New.Facts.Capabilities
+	case f.Delta != nil:
+		caps = f.Delta.CapabilitiesAdded
+	}
+	var out []model.Finding
+	for _, b := range behaviours {
+		var rules []string
+		sev := model.SeverityMedium
+		for _, c := range caps {
+			if b.match(c) {
+				rules = append(rules, c.Rule)
+				sev = max(sev, c.Risk)
+			}
+		}
+		if len(rules) == 0 {
+			continue
+		}
+		verb := "now"
+		if f.Old == nil {
+			verb = "is a new script that"
+		}
+		out = append(out, model.Finding{ID: b.id, Severity: sev, Path: f.Path,
+			Title:    fmt.Sprintf("%s %s %s (%s)", bindiff.Base(f.Path), verb, b.what, strings.Join(rules, ", ")),
+			Evidence: map[string]any{"rules": rules, "status": f.Status}})
 	}
 	return out
 }
