@@ -136,6 +136,7 @@ type htmlFinding struct {
 	ID, Title     string
 	Path, Anchor  string
 	Evidence      []htmlEvidence
+	Fold          bool   // evidence starts closed (low findings)
 	Reason        string // suppressed only
 	Expires       string
 }
@@ -401,6 +402,7 @@ func findingView(f model.Finding, anchors map[string]string) htmlFinding {
 		Path:     f.Path,
 		Anchor:   anchors[f.Path],
 		Evidence: evidenceView(f.Evidence),
+		Fold:     f.Severity <= model.SeverityLow,
 	}
 }
 
@@ -1014,6 +1016,7 @@ type htmlChart struct {
 	ID, Title, Desc string
 	Caption, Path   string
 	CaptionClass    string
+	Flagged         bool
 	W, H            int
 	Narrow          bool       // the phone layout, shown instead of the wide one
 	Small           *htmlChart // the same chart in the phone layout
@@ -1192,6 +1195,7 @@ func entropyCharts(findings []model.Finding, lookup func(string) (*model.File, *
 		}
 		c := entropyChart(len(out), nf, of)
 		c.Caption = fmt.Sprintf("%s finding", worst[fd.Path])
+		c.Flagged = true
 		c.CaptionClass = sevClass(worst[fd.Path])
 		out = append(out, c)
 	}

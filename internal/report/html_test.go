@@ -118,6 +118,8 @@ func TestHTMLInspectSample(t *testing.T) {
 		rep.Target.SHA256,
 		`<span class="chip sev-low">3 low</span>`,
 		"sig.unsigned-module-in-signed-package",
+		// Low findings keep their evidence folded.
+		`<details class="evd"><summary>2 facts</summary>`,
 		// Evidence: keys sorted, a list as a list.
 		`<dt>importers</dt><dd><ul class="items"><li>TinyApp-1.0.1.msi!/ProgramFilesFolder/TinyApp/TinyApp.exe</li></ul>`,
 		// Entropy chart of a flagged file, with accessible names.
