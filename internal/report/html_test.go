@@ -19,6 +19,7 @@ import (
 	"github.com/vouch-sec/vouch"
 	"github.com/vouch-sec/vouch/internal/model"
 	"github.com/vouch-sec/vouch/internal/report"
+	"github.com/vouch-sec/vouch/internal/testutil/realdata"
 )
 
 func htmlRender(t *testing.T, d report.Document, o report.Options) string {
@@ -393,6 +394,131 @@ func TestHTMLDiffFixture(t *testing.T) {
 	}
 }
 
+// htmlDiff runs vouch.Diff.
+func htmlDiff(t *testing.T, old, new string, o vouch.Options) *model.DiffReport {
+	t.Helper()
+	d, err := vouch.Diff(context.Background(), old, new, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// htmlCards lists the paths of the side-by-side cards in page order.
+func htmlCards(page string) []string {
+	var out []string
+	re := regexp.MustCompile(`<details class="card"[^>]*>\s*<summary><span class="b st-[a-z]+">[a-z]+</span> <span class="path">([^<]*)</span>`)
+	for _, m := range re.FindAllStringSubmatch(page, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+// TestHTMLDiffSample renders vouch.Diff of the two bundled releases: one
+// DLL added, the MSI re-signed, the rest unchanged.
+func TestHTMLDiffSample(t *testing.T) {
+	ex := filepath.Join("..", "..", "examples")
+	d := htmlDiff(t, filepath.Join(ex, "TinyApp-1.0.0.msi"), filepath.Join(ex, "TinyApp-1.0.1.msi"), vouch.Options{})
+	doc := report.Document{Diff: d}
+	page := htmlRender(t, doc, report.Options{FailOn: model.SeverityHigh})
+	htmlCheckSelfContained(t, page)
+	for _, want := range []string{
+		`<header class="verdict sev-low">`,
+		"1 new finding: 1 low",
+		"passes the gate (--fail-on high)",
+		`<title id="risk-t">`,
+		`<th scope="row">signer</th>`,
+		"Already in the old release",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	// Every file of both releases is in the tree once, with its status.
+	if n := strings.Count(page, `id="file-`); n != len(d.Files) {
+		t.Errorf("%d file nodes, want %d", n, len(d.Files))
+	}
+	for status, want := range map[string]int{"added": d.Summary.Added, "changed": d.Summary.Changed, "unchanged": d.Summary.Unchanged} {
+		if n := strings.Count(page, `<span class="b st-`+status+`">`); n < want {
+			t.Errorf("%d %s badges, want at least %d", n, status, want)
+		}
+	}
+	// Unchanged files get no card; the file with the new finding comes
+	// first.
+	var want []string
+	for _, f := range d.Files {
+		if f.Status != model.StatusUnchanged {
+			want = append(want, f.Path)
+		}
+	}
+	got := htmlCards(page)
+	if len(got) != len(want) || len(got) == 0 || got[0] != d.Findings[0].Path {
+		t.Errorf("cards %q, want the %d changed files %q with %s first", got, len(want), want, d.Findings[0].Path)
+	}
+	if again := htmlRender(t, doc, report.Options{FailOn: model.SeverityHigh}); again != page {
+		t.Error("two renderings differ")
+	}
+}
+
+// TestHTMLDiff3CX renders the 3CX-shaped case of the attack corpus: the
+// charts and the side-by-side view must show what changed.
+func TestHTMLDiff3CX(t *testing.T) {
+	c := filepath.Join("..", "..", "testdata", "corpus", "3cx-windows")
+	if _, err := os.Stat(c); err != nil {
+		t.Skipf("corpus case missing: %v", err)
+	}
+	d := htmlDiff(t, filepath.Join(c, "clean", "TinyApp-1.0.0.msi"), filepath.Join(c, "bad", "TinyApp-1.0.1.msi"), vouch.Options{
+		TrustRoots: []string{filepath.Join(c, "roots", "vendor.pem"), filepath.Join(c, "roots", "thirdparty.pem")},
+	})
+	page := htmlRender(t, report.Document{Diff: d}, report.Options{FailOn: model.SeverityHigh})
+	htmlCheckSelfContained(t, page)
+	for _, want := range []string{
+		`<header class="verdict sev-critical">`,
+		"fails the gate (--fail-on high)",
+		"pe.cert-table-payload",
+		// The payload in the certificate table, drawn next to the old file.
+		`<title id="entropy-1-t">Entropy per region of TinyApp-1.0.1.msi!/ProgramFilesFolder/TinyApp/d3dcompiler_47.dll</title>`,
+		"hidden in cert table",
+		"old release: d3dcompiler_47.dll",
+		// The icon's trailer.
+		"trailer (base64, after $)",
+		// ffmpeg.dll side by side: networking added, in the new column.
+		`<td class="add"><ul class="items"><li>kernel32.dll</li><li>user32.dll</li><li>winhttp.dll</li></ul>`,
+		"winhttp.dll!WinHttpOpen",
+		"https://raw.githubusercontent.invalid/IconStorages/images/main/icon%d.ico",
+		`<th scope="row">cert_table_hidden_bytes</th>`,
+		// Risk chart: ffmpeg.dll's capabilities rise.
+		"new capabilities: 2",
+		"old capabilities: 0",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if got := htmlCards(page); len(got) < 3 || !strings.HasSuffix(got[0], "d3dcompiler_47.dll") {
+		t.Errorf("cards %q: want d3dcompiler_47.dll (critical) first", got)
+	}
+}
+
+// TestHTMLRealDiff renders a real, benign update of a Microsoft-signed PE
+// (skipped when the releases are not fetched).
+func TestHTMLRealDiff(t *testing.T) {
+	old, new := realdata.PairPaths(t, "vsce-sign-win32-x64")
+	d := htmlDiff(t, old, new, vouch.Options{})
+	doc := report.Document{Diff: d}
+	page := htmlRender(t, doc, report.Options{FailOn: model.SeverityHigh})
+	htmlCheckSelfContained(t, page)
+	if n := strings.Count(page, `id="file-`); n != len(d.Files) {
+		t.Errorf("%d file nodes, want %d", n, len(d.Files))
+	}
+	if !strings.Contains(page, "CN=Microsoft Corporation") {
+		t.Error("no signer subject on the page")
+	}
+	if again := htmlRender(t, doc, report.Options{FailOn: model.SeverityHigh}); again != page {
+		t.Error("two renderings differ")
+	}
+}
+
 // TestHTMLEmpty renders documents with nothing in them.
 func TestHTMLEmpty(t *testing.T) {
 	rep := &model.Report{Schema: model.SchemaInspect, Target: model.Target{Path: "empty", Kind: "directory"}}
@@ -431,6 +557,13 @@ func TestHTMLWriteSamples(t *testing.T) {
 	}
 	write("inspect-sample.html", report.Document{Inspect: htmlInspectSample(t)})
 	write("diff-fixture.html", report.Document{Diff: htmlFixtureDiff()})
+	ex := filepath.Join("..", "..", "examples")
+	write("diff-sample.html", report.Document{Diff: htmlDiff(t, filepath.Join(ex, "TinyApp-1.0.0.msi"), filepath.Join(ex, "TinyApp-1.0.1.msi"), vouch.Options{})})
+	// VOUCH_HTML_PAIRS: real-release pair ids (realdata) to diff.
+	for _, id := range strings.Fields(os.Getenv("VOUCH_HTML_PAIRS")) {
+		old, new := realdata.PairPaths(t, id)
+		write("diff-"+id+".html", report.Document{Diff: htmlDiff(t, old, new, vouch.Options{})})
+	}
 	// VOUCH_HTML_TARGETS: more releases to inspect, separated by spaces.
 	for i, target := range strings.Fields(os.Getenv("VOUCH_HTML_TARGETS")) {
 		rep, err := vouch.Inspect(context.Background(), target, vouch.Options{})
