@@ -1803,8 +1803,126 @@ CS
 	build bad 2019.4.5201 2020-03-24 0002 BAD
 }
 
+# =============================================================================
+# 15. xz-liblzma: the Debian package of the library built from the
+# compromised tarball: IFUNC resolvers appear, carrying a hidden object and
+# an sshd check.
+# =============================================================================
+case_xz_liblzma() {
+	local c=xz-liblzma w=$work/xz-liblzma
+	reset $c
+	mkdir -p "$w"
+	rnd xz-liblzma/object 16384 | od -An -v -tx1 | sed 's/ \([0-9a-f][0-9a-f]\)/0x\1,/g' >"$w/object.inc"
+	cat >"$w/lzkit.c" <<C
+/* Stand-in for a compression library's CRC code. The BAD build routes the
+ * CRC functions through IFUNC resolvers that, before choosing an
+ * implementation, would check that they were loaded into sshd and copy a
+ * hidden object into executable memory. armed is never set, so every
+ * resolver just returns the generic function. */
+#include <stddef.h>
+#include <stdint.h>
+#ifdef BAD
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
+
+static uint32_t crc32_generic(const uint8_t *buf, size_t size, uint32_t crc) {
+	crc = ~crc;
+	while (size-- > 0) {
+		crc ^= *buf++;
+		for (int i = 0; i < 8; i++) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+	}
+	return ~crc;
+}
+
+static uint64_t crc64_generic(const uint8_t *buf, size_t size, uint64_t crc) {
+	crc = ~crc;
+	while (size-- > 0) {
+		crc ^= *buf++;
+		for (int i = 0; i < 8; i++) crc = (crc >> 1) ^ (0xC96C5795D7870F42ull & (0ull - (crc & 1u)));
+	}
+	return ~crc;
+}
+
+const char *lzkit_version_string(void) { return LZKIT_VERSION; }
+#ifndef V545
+unsigned lzkit_check_size(unsigned check) { return check == 4 ? 8 : check == 1 ? 4 : 0; }
+#endif
+
+#ifdef BAD
+static volatile int armed; /* never set anywhere */
+static const unsigned char object[] = {
+#include "object.inc"
+};
+static const unsigned char enc_sshd[] = {$(xorlit /usr/sbin/sshd)};
+
+static void install(void) {
+	char exe[64], want[sizeof enc_sshd];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	for (size_t i = 0; i < sizeof want; i++) want[i] = (char)(enc_sshd[i] ^ 0x7a);
+	if (n <= 0 || getenv("TERM") != NULL || getenv("LANG") == NULL) return;
+	exe[n] = 0;
+	if (strcmp(exe, want) != 0) return;
+	void *p = mmap(NULL, sizeof object, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	memcpy(p, object, sizeof object);
+	mprotect(p, sizeof object, PROT_READ | PROT_EXEC);
+}
+
+static void *resolve_crc32(void) {
+	if (armed == 0x7a7a7a7a) install();
+	return (void *)crc32_generic;
+}
+static void *resolve_crc64(void) {
+	if (armed == 0x7a7a7a7a) install();
+	return (void *)crc64_generic;
+}
+uint32_t lzkit_crc32(const uint8_t *, size_t, uint32_t) __attribute__((ifunc("resolve_crc32")));
+uint64_t lzkit_crc64(const uint8_t *, size_t, uint64_t) __attribute__((ifunc("resolve_crc64")));
+#else
+uint32_t lzkit_crc32(const uint8_t *buf, size_t size, uint32_t crc) { return crc32_generic(buf, size, crc); }
+uint64_t lzkit_crc64(const uint8_t *buf, size_t size, uint64_t crc) { return crc64_generic(buf, size, crc); }
+#endif
+C
+	# deb REL VERSION DEBREV [cc options]
+	deb() {
+		local rel=$1 v=$2 r=$3 root=$w/$1/root lib=usr/lib/x86_64-linux-gnu
+		mkdir -p "$root/DEBIAN" "$root/$lib" "$root/usr/share/doc/liblzkit5"
+		gcc -shared -fPIC -O2 -s -fvisibility=default -I"$w" -DLZKIT_VERSION="\"$v\"" "${@:4}" \
+			-Wl,-soname,liblzkit.so.5 -Wl,--build-id=none -o "$root/$lib/liblzkit.so.$v" "$w/lzkit.c"
+		ln -s "liblzkit.so.$v" "$root/$lib/liblzkit.so.5"
+		printf 'Files: *\nCopyright: 2024 lzkit authors (inert test fixture of vouch)\nLicense: MIT\n' \
+			>"$root/usr/share/doc/liblzkit5/copyright"
+		printf 'lzkit (%s-%s) unstable; urgency=medium\n\n  * New upstream release.\n\n -- lzkit maintainers <maintainers@lzkit.invalid>  %s\n' \
+			"$v" "$r" "$(date -u -R -d "@$SOURCE_DATE_EPOCH")" | gzip -n -9 >"$root/usr/share/doc/liblzkit5/changelog.Debian.gz"
+		cat >"$root/DEBIAN/control" <<CTL
+Package: liblzkit5
+Source: lzkit
+Version: $v-$r
+Architecture: amd64
+Maintainer: lzkit maintainers <maintainers@lzkit.invalid>
+Installed-Size: 40
+Depends: libc6 (>= 2.34)
+Section: libs
+Priority: optional
+Multi-Arch: same
+Description: tiny compression library (inert test fixture)
+ Runtime library of lzkit, an inert test fixture of vouch.
+CTL
+		printf 'activate-noawait ldconfig\n' >"$root/DEBIAN/triggers"
+		(cd "$root" && find usr -type f | LC_ALL=C sort | xargs md5sum >DEBIAN/md5sums)
+		find "$root" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+		chmod 644 "$root/DEBIAN/control" "$root/DEBIAN/md5sums" "$root/DEBIAN/triggers"
+		dpkg-deb --root-owner-group -Zxz --build "$root" "$corpus/$c/$rel/liblzkit5_$v-${r}_amd64.deb" >/dev/null
+	}
+	deb clean 5.4.5 0.3 -DV545
+	deb next 5.6.0 0.1
+	deb bad 5.6.0 0.1 -DBAD
+}
+
 # Every case, in order. Called as plain commands so that set -e holds inside.
-all=(3cx-windows npm-install-hook 3cx-macos sigflip shadowhammer ccleaner xz-utils event-stream shai-hulud nx chalk-debug torchtriton codecov go-typosquat solarwinds)
+all=(3cx-windows npm-install-hook 3cx-macos sigflip shadowhammer ccleaner xz-utils event-stream shai-hulud nx chalk-debug torchtriton codecov go-typosquat solarwinds xz-liblzma)
 for c in "${selected[@]}"; do
 	[[ " ${all[*]} " == *" $c "* ]] || { echo "gen.sh: unknown case $c" >&2; exit 2; }
 done
