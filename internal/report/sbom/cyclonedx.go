@@ -91,7 +91,7 @@ func (r *release) cycloneDX() *cdx.BOM {
 	}
 
 	var comps []cdx.Component
-	for _, f := range r.members[""] {
+	for _, f := range r.roots {
 		comps = append(comps, r.cdxFile(f))
 	}
 	for _, id := range r.ids {
@@ -146,7 +146,7 @@ func (r *release) cycloneDX() *cdx.BOM {
 			ref += "-" + strconv.Itoa(refs[ref])
 		}
 		target := cdxRelease
-		if p := r.attach(f.Path); p != "" {
+		if p, ok := r.attach(f.Path); ok {
 			target = fileRef(p)
 		}
 		v := cdx.Vulnerability{
@@ -253,12 +253,14 @@ func cdxIdent(id *ident) cdx.Component {
 
 // cdxOccurrences says where an identity was read, one occurrence per file.
 func cdxOccurrences(paths []string) *cdx.Evidence {
-	if len(paths) == 0 {
-		return nil
+	var occ []cdx.EvidenceOccurrence
+	for _, p := range paths {
+		if p != "" { // the schema requires a location
+			occ = append(occ, cdx.EvidenceOccurrence{Location: p})
+		}
 	}
-	occ := make([]cdx.EvidenceOccurrence, len(paths))
-	for i, p := range paths {
-		occ[i] = cdx.EvidenceOccurrence{Location: p}
+	if len(occ) == 0 {
+		return nil
 	}
 	return &cdx.Evidence{Occurrences: &occ}
 }

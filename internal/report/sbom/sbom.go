@@ -28,7 +28,10 @@
 // Every string from the release (names, versions, company names, paths)
 // is data: it is escaped by the JSON encoders, used as a purl component
 // only through the purl library's encoder, and squeezed into SPDX's
-// identifier alphabet for element IDs.
+// identifier alphabet for element IDs. Virtual paths are taken to be what
+// the engine makes them, valid UTF-8 and unique; a container's members are
+// nested only under a proper prefix of their path, so no chain can make
+// the tree loop.
 package sbom
 
 import (
@@ -141,7 +144,8 @@ type release struct {
 	in      Input
 	files   []*model.File            // regular files, sorted by path
 	byPath  map[string]*model.File   // regular files
-	members map[string][]*model.File // direct members by container path; "" is the top level
+	roots   []*model.File            // top-level files
+	members map[string][]*model.File // direct members by container path
 	errors  map[string][]string      // error messages by path
 	// incomplete holds the containers whose member listing is known to
 	// be incomplete: an error names the container, or a path under it
@@ -225,8 +229,11 @@ func newRelease(in Input) (*release, error) {
 	}
 	sort.Slice(r.files, func(i, j int) bool { return r.files[i].Path < r.files[j].Path })
 	for _, f := range r.files {
-		p := r.parent(f)
-		r.members[p] = append(r.members[p], f)
+		if p, ok := r.parent(f); ok {
+			r.members[p] = append(r.members[p], f)
+		} else {
+			r.roots = append(r.roots, f)
+		}
 	}
 	for _, e := range in.Release.Errors {
 		r.errors[e.Path] = append(r.errors[e.Path], e.Error)
@@ -240,7 +247,7 @@ func newRelease(in Input) (*release, error) {
 		// A member that could not be read: its container's listing
 		// misses it.
 		r.complete = false
-		for c := container(e.Path); c != ""; c = container(c) {
+		for c, ok := containerOf(e.Path); ok; c, ok = containerOf(c) {
 			if f, ok := r.byPath[c]; ok && f.Format != "" {
 				r.incomplete[c] = true
 				break
@@ -252,27 +259,33 @@ func newRelease(in Input) (*release, error) {
 	return r, nil
 }
 
-// parent is the path of the container a file is a direct member of, or ""
-// for a top-level file (or one whose container is not in the tree). The
-// chain says; a file without one (rebuilt from a diff) goes by its path.
-func (r *release) parent(f *model.File) string {
-	p := container(f.Path)
+// parent is the path of the container a file is a direct member of, and
+// false for a top-level file. The chain says, else (a file rebuilt from a diff,
+// or a chain naming something else) the nearest container in the tree
+// its path runs through. A parent's path is always a proper prefix of the
+// member's ("c!/m"), so the tree has no cycles and reaches every file.
+func (r *release) parent(f *model.File) (string, bool) {
 	if n := len(f.Chain); n > 0 {
-		p = f.Chain[n-1].Path
+		p := f.Chain[n-1].Path
+		if _, ok := r.byPath[p]; ok && strings.HasPrefix(f.Path, p+"!/") {
+			return p, true
+		}
 	}
-	if _, ok := r.byPath[p]; ok && p != f.Path {
-		return p
+	for p, ok := containerOf(f.Path); ok; p, ok = containerOf(p) {
+		if _, in := r.byPath[p]; in {
+			return p, true
+		}
 	}
-	return ""
+	return "", false
 }
 
-// container strips the last member step of a virtual path: "a!/b!/c" →
-// "a!/b", "a!/b" → "a", "a" → "".
-func container(p string) string {
+// containerOf strips the last member step of a virtual path: "a!/b!/c" →
+// "a!/b", "a!/b" → "a"; a path without one has no container.
+func containerOf(p string) (string, bool) {
 	if i := strings.LastIndex(p, "!/"); i >= 0 {
-		return p[:i]
+		return p[:i], true
 	}
-	return ""
+	return "", false
 }
 
 // memberName is a file's path inside its innermost container, or its
@@ -285,14 +298,14 @@ func memberName(p string) string {
 }
 
 // attach returns the path of the regular file a finding is about: its own
-// path, else its nearest container in the tree, else "" (the release).
-func (r *release) attach(p string) string {
-	for ; p != ""; p = container(p) {
-		if _, ok := r.byPath[p]; ok {
-			return p
+// path, else its nearest container in the tree; false means the release.
+func (r *release) attach(p string) (string, bool) {
+	for ok := true; ok; p, ok = containerOf(p) {
+		if _, in := r.byPath[p]; in {
+			return p, true
 		}
 	}
-	return ""
+	return "", false
 }
 
 // top is the target file of a single-file release, nil for a directory.
@@ -300,8 +313,8 @@ func (r *release) top() *model.File {
 	if r.in.Release.Target.Kind == "directory" {
 		return nil
 	}
-	if top := r.members[""]; len(top) == 1 {
-		return top[0]
+	if len(r.roots) == 1 {
+		return r.roots[0]
 	}
 	return nil
 }
@@ -435,7 +448,9 @@ func packageIdent(f *model.File, pf *model.PackageFacts) *ident {
 	}
 	id.key = id.purl
 	if id.key == "" {
-		id.key = "package:" + pf.Ecosystem + "/" + pf.Name + "@" + pf.Version
+		// Valid UTF-8 as the JSON will hold it, so two keys never
+		// become one reference on the way out.
+		id.key = strings.ToValidUTF8("package:"+pf.Ecosystem+"/"+pf.Name+"@"+pf.Version, "\uFFFD")
 	}
 	if f.Format != "" && (pf.Ecosystem == "deb" || pf.Ecosystem == "rpm") {
 		// The facts came from the package file itself.

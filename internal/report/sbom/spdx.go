@@ -124,7 +124,7 @@ func (r *release) spdx(date string) *spdx.Document {
 			continue
 		}
 		parent := common.ElementID(spdxRelease)
-		if p := r.parent(f); p != "" && files[p] != nil {
+		if p, ok := r.parent(f); ok && files[p] != nil {
 			parent = files[p].FileSPDXIdentifier
 		}
 		rel(parent, sf.FileSPDXIdentifier, common.TypeRelationshipContains, "")
@@ -179,7 +179,8 @@ func (r *release) spdx(date string) *spdx.Document {
 		if ev := evidenceText(f.Evidence); ev != "" {
 			a.AnnotationComment += "\n" + ev
 		}
-		if sf := files[r.attach(f.Path)]; sf != nil {
+		p, ok := r.attach(f.Path)
+		if sf := files[p]; ok && sf != nil {
 			sf.Annotations = append(sf.Annotations, a)
 		} else {
 			release.Annotations = append(release.Annotations, a)
