@@ -7,7 +7,8 @@
 //	version: 1
 //	suppress:
 //	  - id: sig.unsigned-module-in-signed-package
-//	    path: ffmpeg.dll        # optional: virtual path, path inside the release, or a glob of it
+//	    path: ffmpeg.dll        # optional: virtual path, path inside the release, a glob of
+//	                            # either, or a file name (no "/") matched in any directory
 //	    sha256: 6c1f…           # optional: only while the file has this content
 //	    reason: Electron ships ffmpeg.dll unsigned   # required
 //	    expires: 2027-06-30     # optional: the entry stops applying after this day
@@ -122,7 +123,12 @@ func (e Entry) matches(f model.Finding, sha string) bool {
 	}
 	ok1, _ := path.Match(e.Path, in)
 	ok2, _ := path.Match(e.Path, f.Path)
-	return ok1 || ok2
+	// A pattern without "/" names a file anywhere: "ffmpeg.dll", "*.ico".
+	ok3 := false
+	if !strings.Contains(e.Path, "/") {
+		ok3, _ = path.Match(e.Path, path.Base(strings.ReplaceAll(f.Path, "!/", "/")))
+	}
+	return ok1 || ok2 || ok3
 }
 
 func (e Entry) expired(now time.Time) bool {
