@@ -86,7 +86,7 @@ func hostile(p1, p2, name, version, company, evidence string) *model.Report {
 			Facts: &model.Facts{Package: &model.PackageFacts{Ecosystem: "deb", Name: name, Version: version,
 				Extra: map[string]string{"architecture": company}}}},
 		{Path: p2 + "!/" + version, SHA256: sha('5'), Kind: "rpm", Type: "file", Format: "rpm",
-			Meta: model.Meta{"rpm.vendor": company},
+			Meta:  model.Meta{"rpm.vendor": company},
 			Facts: &model.Facts{Package: &model.PackageFacts{Ecosystem: "rpm", Name: name, Version: version}}},
 	}
 	// The engine's paths are valid UTF-8 (it cleans member names) and
