@@ -43,7 +43,12 @@ func (detector) Name() string { return Name }
 func (detector) DetectDiff(d *model.DiffReport) []model.Finding {
 	var out []model.Finding
 	for _, f := range d.Files {
-		if f.Old == nil || f.New == nil || f.Delta == nil {
+		if f.Old == nil || f.New == nil {
+			continue
+		}
+		// A file can grow out of proportion without any fact changing.
+		out = append(out, sizeJump(f)...)
+		if f.Delta == nil {
 			continue
 		}
 		out = append(out, capabilityGain(f)...)
@@ -62,14 +67,19 @@ func (detector) DetectDiff(d *model.DiffReport) []model.Finding {
 // bundle.js). Native files added alone are judged by their own findings.
 func releaseGain(d *model.DiffReport) []model.Finding {
 	had := map[string]bool{}
+	oldFiles := 0
 	for _, f := range d.Files {
-		if f.Old != nil && f.Old.Facts != nil {
-			for _, c := range f.Old.Facts.Capabilities {
-				had[c.Namespace] = true
+		if f.Old != nil {
+			oldFiles++
+			if f.Old.Facts != nil {
+				for _, c := range f.Old.Facts.Capabilities {
+					had[c.Namespace] = true
+				}
 			}
 		}
 	}
-	if len(had) == 0 && d.Summary.OldFiles == 0 {
+	// The summary is not counted yet while detectors run.
+	if oldFiles == 0 {
 		return nil
 	}
 	var out []model.Finding
@@ -165,7 +175,7 @@ func capabilityGain(f *model.DiffFile) []model.Finding {
 	if urls := newURLs(f.Delta); len(urls) > 0 {
 		title += " and the endpoint " + urls[0]
 	}
-	if len(unexpected) > 0 && r.Name != "program" && r.Name != "library" && r.Name != "script" {
+	if len(unexpected) > 0 && r.Name != "program" && r.Name != "library" && r.Name != "script" && r.Name != "document" {
 		title += fmt.Sprintf("; %s has no reason to need %s", r.Describe, andList(words(unexpected)))
 	}
 	ids := make([]string, 0, len(gained))
@@ -223,11 +233,13 @@ func newURLs(d *model.FileDelta) []string {
 }
 
 // networkLibs are libraries whose arrival means the component can now
-// talk to the network or start programs.
+// talk to the network or start programs, by lower-cased file name (ELF
+// DT_NEEDED is one already; PE DLLs and Mach-O install names are reduced
+// to theirs).
 var networkLibs = map[string]string{
 	"winhttp.dll": "net", "wininet.dll": "net", "ws2_32.dll": "net", "wsock32.dll": "net", "urlmon.dll": "net",
 	"dnsapi.dll": "net", "iphlpapi.dll": "net", "libcurl.so.4": "net", "libcurl-gnutls.so.4": "net",
-	"/system/library/frameworks/cfnetwork.framework/versions/a/cfnetwork": "net",
+	"libcurl.4.dylib": "net", "libcurl.dylib": "net", "cfnetwork": "net",
 	"dbghelp.dll": "anti-analysis", "psapi.dll": "collect", "crypt32.dll": "crypto", "bcrypt.dll": "crypto",
 }
 
@@ -240,7 +252,7 @@ func newLibraries(f *model.DiffFile) []model.Finding {
 	sev := model.SeverityLow
 	var notable []string
 	for _, l := range added {
-		ns, ok := networkLibs[strings.ToLower(l)]
+		ns, ok := networkLibs[strings.ToLower(path.Base(l))]
 		if ok && !r.Expected[ns] && role.Risky[ns] {
 			notable = append(notable, l)
 		}
@@ -462,7 +474,7 @@ func machine(f *model.Facts) string {
 }
 
 // growth: new high-entropy sections, an unsigned overlay that grew, and a
-// file that grew far more than the release did.
+// file that turned dense.
 func growth(f *model.DiffFile) []model.Finding {
 	var out []model.Finding
 	name := Base(f.Path)
@@ -492,12 +504,18 @@ func growth(f *model.DiffFile) []model.Finding {
 			}
 		}
 	}
-	if f.OldSize >= 1024 && f.Size > 4*f.OldSize && f.Size-f.OldSize >= 256<<10 {
-		out = append(out, model.Finding{ID: IDSizeJump, Severity: model.SeverityLow, Path: f.Path,
-			Title:    fmt.Sprintf("%s grew %.1f× (%d → %d bytes)", name, float64(f.Size)/float64(f.OldSize), f.OldSize, f.Size),
-			Evidence: map[string]any{"old_size": f.OldSize, "new_size": f.Size, "old_path": f.OldPath}})
-	}
 	return out
+}
+
+// sizeJump: a file that grew far more than a release usually makes one
+// grow (a worm's bundle, a payload appended to a library).
+func sizeJump(f *model.DiffFile) []model.Finding {
+	if f.OldSize < 1024 || f.Size <= 4*f.OldSize || f.Size-f.OldSize < 256<<10 {
+		return nil
+	}
+	return []model.Finding{{ID: IDSizeJump, Severity: model.SeverityLow, Path: f.Path,
+		Title:    fmt.Sprintf("%s grew %.1f× (%d → %d bytes)", Base(f.Path), float64(f.Size)/float64(f.OldSize), f.OldSize, f.Size),
+		Evidence: map[string]any{"old_size": f.OldSize, "new_size": f.Size, "old_path": f.OldPath}}}
 }
 
 // andList joins "a", "a and b", "a, b and c".

@@ -13,7 +13,7 @@ import (
 
 // Role is a component's inferred purpose.
 type Role struct {
-	Name string // "media", "network", "installer", "crypto", "runtime", "script", "library", "program"
+	Name string // "media", "network", "installer", "crypto", "runtime", "script", "library", "program", "document"
 	// Describe is a phrase for titles: "a media codec".
 	Describe string
 	// Expected are the capability namespaces such a component plausibly
@@ -78,38 +78,37 @@ var rules = []rule{
 
 // Of guesses the role of f (the new side of a pair) given what its old
 // side could do.
+//
+// The file name decides before version information: a side-loaded DLL
+// must keep its name to be loaded, while its version strings are whatever
+// the (possibly compromised) build wrote, so a codec that calls itself an
+// updater is still a codec. Text files are documents whatever their name:
+// "png.h" or "zlib.txt" mention a library without being one.
 func Of(f *model.File, old *model.File) Role {
-	name := strings.ToLower(path.Base(f.Path))
-	hay := name
+	name := strings.ToLower(path.Base(strings.ReplaceAll(f.Path, "!/", "/")))
 	var product string
 	if f.Facts != nil && f.Facts.PE != nil {
 		vi := f.Facts.PE.VersionInfo
 		product = strings.ToLower(vi["FileDescription"] + " " + vi["ProductName"] + " " + vi["InternalName"])
-		hay += " " + product
 	}
 	r := Role{Name: "program", Describe: "this component", Expected: map[string]bool{}}
+	document := false
 	switch {
+	case f.Kind == "text" || strings.HasPrefix(f.Kind, "text/"):
+		r = Role{Name: "document", Describe: "this document", Expected: map[string]bool{}}
+		document = true
 	case strings.HasPrefix(f.Kind, "script/"):
 		r = Role{Name: "script", Describe: "this script", Expected: map[string]bool{}}
 	case f.Facts != nil && (f.Facts.PE != nil && f.Facts.PE.Type == "dll" || f.Facts.ELF != nil && f.Facts.ELF.Type == "dyn" && !f.Facts.ELF.PIE):
 		r = Role{Name: "library", Describe: "this library", Expected: map[string]bool{}}
 	}
-	nameTokens, hayTokens := tokens(name), tokens(hay)
-	for _, ru := range rules {
-		for _, w := range ru.words {
-			if matchAny(hayTokens, w) {
-				r = Role{Name: ru.name, Describe: ru.describe, Expected: map[string]bool{}, Why: "name"}
-				if !matchAny(nameTokens, w) {
-					r.Why = "version info"
-				}
-				for _, e := range ru.expected {
-					r.Expected[e] = true
-				}
-				goto found
-			}
+	if !document {
+		if ru, ok := match(tokens(name)); ok {
+			r = ru.role("name")
+		} else if ru, ok := match(tokens(product)); ok {
+			r = ru.role("version info")
 		}
 	}
-found:
 	// What the previous version already did is expected of the next.
 	if old != nil && old.Facts != nil {
 		for _, c := range old.Facts.Capabilities {
@@ -120,6 +119,26 @@ found:
 				}
 			}
 		}
+	}
+	return r
+}
+
+// match returns the first rule with a word matching one of ts.
+func match(ts []string) (rule, bool) {
+	for _, ru := range rules {
+		for _, w := range ru.words {
+			if matchAny(ts, w) {
+				return ru, true
+			}
+		}
+	}
+	return rule{}, false
+}
+
+func (ru rule) role(why string) Role {
+	r := Role{Name: ru.name, Describe: ru.describe, Expected: map[string]bool{}, Why: why}
+	for _, e := range ru.expected {
+		r.Expected[e] = true
 	}
 	return r
 }
