@@ -66,6 +66,7 @@ func cspHash(s string) string {
 // thousands of files readable; everything stays in the JSON report.
 const (
 	htmlMaxCharts     = 12   // entropy charts
+	htmlMaxCards      = 100  // side-by-side cards; further changed files are listed
 	htmlMaxRegions    = 40   // rows of one entropy chart
 	htmlMaxRiskRows   = 30   // rows of the risk chart
 	htmlMaxListShown  = 12   // list items before "N more"
@@ -116,6 +117,7 @@ type htmlPage struct {
 	Tree       []htmlTreeRow
 	TreeFiles  int
 	Changed    []htmlCard
+	More       []htmlCard // changed files listed without a card
 	Unchanged  int
 	Entropy    []htmlChart
 	EntropyMsg string
@@ -291,6 +293,12 @@ func diffPage(r *model.DiffReport, o Options) *htmlPage {
 	}
 
 	p.Changed = diffCards(r, byPath, anchors)
+	if len(p.Changed) > htmlMaxCards {
+		p.Changed, p.More = p.Changed[:htmlMaxCards], p.Changed[htmlMaxCards:]
+		for i := range p.More {
+			p.More[i].Rows = nil
+		}
+	}
 	byNew := map[string]*model.DiffFile{}
 	for _, f := range r.Files {
 		if f.Status != model.StatusRemoved {
@@ -596,8 +604,8 @@ func (t *tree) add(path string, e treeEntry) {
 }
 
 // flatten writes the rows and returns the anchor of each file with
-// findings. Directories open when they hold a finding, a change (diff) or
-// when the tree is small.
+// findings. Directories open when they hold a finding or when the tree is
+// small (then also for a change in a diff).
 func (t *tree) flatten(byPath map[string]fileFindings, small bool) map[string]string {
 	anchors := map[string]string{}
 	t.walk(t.root, byPath, anchors, small, 0)
@@ -695,7 +703,9 @@ func (t *tree) fileRow(row *htmlTreeRow, n *treeNode, byPath map[string]fileFind
 		if e.status == model.StatusMoved && e.diff.OldPath != "" {
 			row.Moved = "from " + e.diff.OldPath
 		}
-		hot = e.status != model.StatusUnchanged
+		// Changes open their folders only in a small tree: in a large
+		// one (a rebuild changes every file) findings alone do.
+		hot = e.status != model.StatusUnchanged && t.files <= htmlTreeOpenFiles
 	}
 	path := n.path
 	if e.diff != nil {
@@ -739,6 +749,7 @@ type htmlCard struct {
 	Status, StatusClass   string
 	Pairing, Kind         string
 	Findings, FindClass   string
+	Sizes                 string // old → new
 	Open                  bool
 	Rows                  []htmlSide
 }
@@ -783,6 +794,12 @@ func diffCards(r *model.DiffReport, byPath map[string]fileFindings, anchors map[
 			c.Open = true
 		}
 		c.Rows = sideRows(f)
+		switch {
+		case f.Status == model.StatusAdded || f.Status == model.StatusRemoved:
+			c.Sizes = humanBytes(f.Size)
+		case f.OldSize != 0:
+			c.Sizes = humanBytes(f.OldSize) + " → " + humanBytes(f.Size)
+		}
 		out = append(out, c)
 	}
 	// Files with new findings first, worst first; then changed, added,

@@ -519,6 +519,39 @@ func TestHTMLRealDiff(t *testing.T) {
 	}
 }
 
+// TestHTMLLargeDiff checks the limits that keep a rebuild (every file
+// changed) readable: a hundred cards, the rest listed; folders open only
+// on the way to a finding.
+func TestHTMLLargeDiff(t *testing.T) {
+	r := &model.DiffReport{Schema: model.SchemaDiff, Old: model.Target{Path: "a-1.deb"}, New: model.Target{Path: "a-2.deb"}}
+	r.Files = append(r.Files, &model.DiffFile{Path: "a-2.deb", OldPath: "a-1.deb", Status: model.StatusChanged, Pairing: "path", Kind: "deb"})
+	for d := range 20 {
+		for f := range 20 {
+			p := fmt.Sprintf("a-2.deb!/lib/d%02d/f%02d.so", d, f)
+			r.Files = append(r.Files, &model.DiffFile{Path: p, OldPath: strings.Replace(p, "a-2", "a-1", 1),
+				Status: model.StatusChanged, Pairing: "path", Kind: "elf", Size: 2000, OldSize: 1000})
+		}
+	}
+	r.Findings = []model.Finding{{ID: "x", Severity: model.SeverityHigh, Path: "a-2.deb!/lib/d07/f03.so", Title: "t"}}
+	r.Sort()
+	page := htmlRender(t, report.Document{Diff: r}, report.Options{FailOn: model.SeverityHigh})
+	htmlCheckSelfContained(t, page)
+	if n := strings.Count(page, `<details class="card"`); n != 100 {
+		t.Errorf("%d cards, want 100", n)
+	}
+	if got := htmlCards(page); len(got) == 0 || got[0] != "a-2.deb!/lib/d07/f03.so" {
+		t.Errorf("first card %q, want the flagged file", got[:min(1, len(got))])
+	}
+	if !strings.Contains(page, "301 more changed files") || !strings.Contains(page, `<td class="size">1000 B → 2.0 KiB</td>`) {
+		t.Error("the files beyond the cards are not listed with their sizes")
+	}
+	// Open: the deb (top level), lib (on the way), d07; closed: the other 19.
+	tree := page[strings.Index(page, `<ul class="tree">`):]
+	if n := strings.Count(tree, "<details open>"); n != 3 {
+		t.Errorf("%d open folders in the tree, want 3", n)
+	}
+}
+
 // TestHTMLEmpty renders documents with nothing in them.
 func TestHTMLEmpty(t *testing.T) {
 	rep := &model.Report{Schema: model.SchemaInspect, Target: model.Target{Path: "empty", Kind: "directory"}}
@@ -572,4 +605,17 @@ func TestHTMLWriteSamples(t *testing.T) {
 		}
 		write(fmt.Sprintf("inspect-%d-%s.html", i+1, filepath.Base(target)), report.Document{Inspect: rep})
 	}
+}
+
+// BenchmarkHTMLDiffFixture measures rendering the hand-built 3CX diff.
+func BenchmarkHTMLDiffFixture(b *testing.B) {
+	d := report.Document{Diff: htmlFixtureDiff()}
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		if err := (report.HTML{}).Render(&buf, d, report.Options{FailOn: model.SeverityHigh}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.SetBytes(int64(buf.Len()))
 }
