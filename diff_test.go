@@ -207,3 +207,39 @@ func writeFile(t *testing.T, p, s string) {
 		t.Fatal(err)
 	}
 }
+
+// TestDiffReferenceTable: with a reference of the clean third-party DLL,
+// the trojanized copy (same signed digest, other bytes) is named, and the
+// clean release itself is quiet.
+func TestDiffReferenceTable(t *testing.T) {
+	c := corpusCase(t, "3cx-windows")
+	clean, err := vouch.Inspect(context.Background(), c.Clean, vouch.Options{TrustRoots: c.Roots})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sha, digest string
+	for _, f := range clean.Files {
+		if strings.HasSuffix(f.Path, "/d3dcompiler_47.dll") && f.Facts != nil && f.Facts.Signature != nil && len(f.Facts.Signature.Signatures) > 0 {
+			sha, digest = f.SHA256, f.Facts.Signature.Signatures[0].Digest
+		}
+	}
+	if sha == "" {
+		t.Fatal("clean release has no signed d3dcompiler_47.dll")
+	}
+	ref := filepath.Join(t.TempDir(), "ref.yaml")
+	writeFile(t, ref, "version: 1\ncomponents:\n  - name: D3DCompiler_47.dll\n    sha256: ["+sha+"]\n    authenticode: ["+digest+"]\n")
+	o := vouch.Options{TrustRoots: c.Roots, References: []string{ref}}
+	bad := diffOf(t, c.Clean, c.Bad, o)
+	if got := findingsOn(bad, "d3dcompiler_47.dll", model.SeverityHigh); !slices.Contains(got, "bin.vendored-mismatch") {
+		t.Errorf("d3dcompiler_47.dll high findings = %v, want bin.vendored-mismatch", got)
+	}
+	r, err := vouch.Inspect(context.Background(), c.Clean, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range r.Findings {
+		if f.ID == "bin.vendored-mismatch" {
+			t.Errorf("known build flagged: %s", f.Title)
+		}
+	}
+}
