@@ -68,6 +68,17 @@ func weakOnly(eps []model.Endpoint) bool {
 	return true
 }
 
+// bareIPsOnly reports whether every endpoint is a dotted quad standing
+// alone, which in a binary is as often a version number as an address.
+func bareIPsOnly(eps []model.Endpoint) bool {
+	for _, e := range eps {
+		if e.Type != "ip" {
+			return false
+		}
+	}
+	return true
+}
+
 func isSchema(e model.Endpoint) bool { return slices.Contains(e.Classes, "schema") }
 
 func (detector) DetectDiff(d *model.DiffReport) []model.Finding {
@@ -97,8 +108,11 @@ func (detector) DetectDiff(d *model.DiffReport) []model.Finding {
 		}
 		name := bindiff.Base(f.Path)
 		if len(encoded) > 0 {
-			// An address hidden under encoding is also a new address.
-			out = append(out, model.Finding{ID: IDNewEndpoint, Severity: model.SeverityMedium, Path: f.Path,
+			// An address hidden under encoding is also a new address. It
+			// is one signal with the obfuscated literal below, which
+			// carries its weight: two mediums of one fact must not add
+			// up to a combined high.
+			out = append(out, model.Finding{ID: IDNewEndpoint, Severity: model.SeverityLow, Path: f.Path,
 				Title:    fmt.Sprintf("%s gained the hidden endpoint %s", name, values(encoded, 2)),
 				Evidence: map[string]any{"endpoints": endpointEvidence(encoded), "added_file": added}})
 			sev := model.SeverityMedium
@@ -137,7 +151,7 @@ func (detector) DetectDiff(d *model.DiffReport) []model.Finding {
 		case len(plain) > 0 && !added:
 			sev := model.SeverityLow
 			title := fmt.Sprintf("%s gained the endpoint %s", name, values(plain, 3))
-			if narrowRole {
+			if narrowRole && !bareIPsOnly(plain) {
 				sev = model.SeverityMedium
 				title += fmt.Sprintf("; %s has no reason to reach the network", r.Describe)
 			}
