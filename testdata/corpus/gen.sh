@@ -853,7 +853,6 @@ C
 		printf 'SweepClean %s. An inert test fixture of vouch.\n' "$v" >"$w/$rel/files/readme.txt"
 		find "$w/$rel/files" -exec touch -d "$d" {} +
 		cat >"$w/$rel/setup.nsi" <<NSI
-Unicode true
 SetCompressor /SOLID lzma
 Name "SweepClean $v"
 OutFile "$w/$rel/setup-unsigned.exe"
