@@ -333,8 +333,12 @@ func secretHarvest(f *model.DiffFile) []model.Finding {
 	var creds, sends []string
 	for _, c := range caps {
 		switch {
-		case c.Namespace == "credential" || c.Namespace == "wallet":
+		// The whole environment is where CI keeps its tokens (Codecov).
+		case c.Namespace == "credential" || c.Namespace == "wallet" || c.ID == "collect/env-dump":
 			creds = append(creds, c.Rule)
+		case c.ID == "exfil/env-over-network" || c.ID == "exfil/secrets-over-network":
+			creds = append(creds, c.Rule)
+			sends = append(sends, c.Rule)
 		case c.Namespace == "exfil":
 			sends = append(sends, c.Rule)
 		}
@@ -441,7 +445,9 @@ var behaviours = []struct {
 	id    string
 	what  string
 }{
-	{func(c model.Capability) bool { return c.Namespace == "hook" }, IDGlobalHook, "overrides globals other code relies on"},
+	// Wallet-address patterns in a library that has nothing to do with
+	// wallets are how chalk/debug rewrote payments.
+	{func(c model.Capability) bool { return c.Namespace == "hook" || c.Namespace == "wallet" }, IDGlobalHook, "hooks globals or rewrites wallet addresses"},
 	{func(c model.Capability) bool { return c.Namespace == "ai-agent" }, IDAIAgentAbuse, "drives an AI coding agent"},
 	{func(c model.Capability) bool { return c.Namespace == "persist" || c.Namespace == "impact" }, IDDestructive, "persists or destroys"},
 	{func(c model.Capability) bool {
