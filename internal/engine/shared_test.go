@@ -21,7 +21,7 @@ type counting struct {
 	paths []string
 }
 
-func (*counting) Name() string          { return "counting" }
+func (*counting) Name() string           { return "counting" }
 func (*counting) Match(kind string) bool { return true }
 func (c *counting) Analyze(_ context.Context, in *analyze.Input, f *model.File) error {
 	c.n.Add(1)
