@@ -5,6 +5,8 @@
 #   scripts/screenshot-html.sh REPORT.html OUT.png [WIDTH [HEIGHT]]
 #
 # WIDTH defaults to 1280 and HEIGHT to 2000 (400 shows a phone's width).
+# NOJS=1 shows the page without its script (a copy with the <script>
+# element removed), to check that it reads without JavaScript.
 # Needs Chromium (Debian package chromium). The browser runs with a fresh
 # profile, no network features and no first-run work; the report itself
 # loads nothing (its Content Security Policy forbids it).
@@ -18,6 +20,10 @@ abs=$(cd "$(dirname "$report")" && pwd)/$(basename "$report")
 case $out in /*) ;; *) out=$PWD/$out ;; esac
 profile=$(mktemp -d)
 trap 'rm -rf "$profile"' EXIT
+if [ "${NOJS:-}" = 1 ]; then
+	perl -0pe 's{<script>.*?</script>}{}s' "$abs" >"$profile/nojs.html"
+	abs=$profile/nojs.html
+fi
 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
 	--disable-background-networking --disable-component-update --disable-sync \
 	--hide-scrollbars --user-data-dir="$profile" \
