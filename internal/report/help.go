@@ -471,6 +471,46 @@ var helpTable = map[string]help{
 			"**What to do.** Treat any machine that installed this version as exposed: rotate the " +
 			"credentials it could reach." + whatToDoRelease,
 	},
+	"pkg.global-hook": {
+		"A package script newly overrides globals that other code relies on.",
+		"**What it means.** A script in the package, new or changed in this release, replaces or wraps " +
+			"shared objects: `fetch`, `XMLHttpRequest.prototype`, `window.ethereum`, `require` or " +
+			"similar, or matches wallet addresses.\n\n" +
+			"**Why it matters.** Hooking globals lets a small utility library read or rewrite every request " +
+			"and transaction of the application that imports it (the chalk/debug hijack of 2025 swapped " +
+			"crypto-wallet addresses this way; event-stream targeted one wallet app).\n\n" +
+			"**What to do.** Check why a library of this kind needs to touch globals; hold the version " +
+			"until its maintainers confirm the change.",
+	},
+	"pkg.ai-agent-abuse": {
+		"A package script newly drives an AI coding agent.",
+		"**What it means.** A new or changed script runs an AI command-line assistant (often with flags " +
+			"that skip its permission prompts) or builds prompts for one.\n\n" +
+			"**Why it matters.** The Nx compromise (2025) used installed AI assistants to search the " +
+			"victim's disk for secrets and wallets. A package has no reason to run one at install or " +
+			"import time.\n\n" +
+			"**What to do.** Treat the release as malicious until explained; check machines that installed " +
+			"it for exfiltrated files and rotate their credentials.",
+	},
+	"pkg.destructive-or-persistent": {
+		"A package script newly persists itself or destroys data.",
+		"**What it means.** A new or changed script writes to shell start-up files, CI workflow files, " +
+			"LaunchAgents, cron or services, or deletes and overwrites files in loops.\n\n" +
+			"**Why it matters.** Persistence keeps an implant running after the package is removed; " +
+			"destructive loops are sabotage (node-ipc, 2022; the Shai-Hulud worm's CI workflows and " +
+			"its wiper fallback).\n\n" +
+			"**What to do.** Read the script; check machines that installed the version for the files it " +
+			"writes." + whatToDoRelease,
+	},
+	"pkg.targeting-gate": {
+		"A package script newly decides whom to hit: geolocation, locale, date or sandbox checks.",
+		"**What it means.** A new or changed script looks up the machine's location or locale, waits for " +
+			"a date or a long delay, or checks for sandboxes and virtual machines before acting.\n\n" +
+			"**Why it matters.** Targeted payloads hide from analysts and most users this way (node-ipc's " +
+			"geolocation wiper, ShadowHammer's MAC-address list, SUNBURST's dormancy, the 3CX 7-day " +
+			"timer).\n\n" +
+			"**What to do.** Find what the gate protects; a library rarely needs any of these checks.",
+	},
 	"data.unexpected-location": {
 		"A file appeared where data of its kind does not belong.",
 		"**What it means.** A new file's kind does not fit its place in the release: an executable or " +

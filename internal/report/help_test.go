@@ -21,6 +21,7 @@ var diffIDs = []string{
 	"pe.cert-table-growth", "sig.signer-changed", "sig.signature-removed", "net.new-endpoint",
 	"str.obfuscated-literal", "pkg.install-hook-added", "pkg.new-dependency", "pkg.native-binary-added",
 	"pkg.maintainer-script-changed", "pkg.secret-harvest", "data.unexpected-location", "delta.combined",
+	"pkg.global-hook", "pkg.ai-agent-abuse", "pkg.destructive-or-persistent", "pkg.targeting-gate",
 }
 
 func checkHelp(t *testing.T, id string) {

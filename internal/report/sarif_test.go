@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"regexp"
 	"sort"
@@ -11,8 +12,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
+	"github.com/vouch-sec/vouch"
 	"github.com/vouch-sec/vouch/internal/model"
 	"github.com/vouch-sec/vouch/internal/report"
+	"github.com/vouch-sec/vouch/internal/testutil/realdata"
 )
 
 // sarifDoc is the part of a SARIF log the tests look at, read back from
@@ -473,6 +476,51 @@ func TestSARIFRealDiffs(t *testing.T) {
 			if name == "3cx-bad" && d.Verdict < model.SeverityHigh {
 				t.Errorf("the 3CX shape diff has verdict %s; the fixture no longer shows what it should", d.Verdict)
 			}
+		})
+	}
+}
+
+// TestSARIFRealBenignDiff: on real successive releases (fetched by
+// scripts/fetch-real-data.sh; skipped otherwise) the SARIF validates, and
+// every finding the old release already had keeps the fingerprint it had
+// when the old release was inspected alone: code scanning sees the same
+// alert, not a closed one and a new one.
+func TestSARIFRealBenignDiff(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real data is slow")
+	}
+	for _, id := range []string{"deb-rsync", "vsce-sign-win32-x64", "deb-grub-efi-amd64-signed"} {
+		t.Run(id, func(t *testing.T) {
+			oldPath, newPath := realdata.PairPaths(t, id)
+			ctx := context.Background()
+			d, err := vouch.Diff(ctx, oldPath, newPath, vouch.Options{Workers: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			old, err := vouch.Inspect(ctx, oldPath, vouch.Options{Workers: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, diffDoc := renderSARIF(t, report.Document{Diff: d})
+			_, oldDoc := renderSARIF(t, report.Document{Inspect: old})
+			before := map[string]bool{}
+			for _, res := range oldDoc.Runs[0].Results {
+				before[res.RuleID+" "+res.PartialFingerprints[report.FingerprintKey]] = true
+			}
+			unchanged := 0
+			for _, res := range diffDoc.Runs[0].Results {
+				if res.BaselineState != "unchanged" {
+					continue
+				}
+				unchanged++
+				if !before[res.RuleID+" "+res.PartialFingerprints[report.FingerprintKey]] {
+					t.Errorf("existing finding %s at %s has a fingerprint the old release's report does not have",
+						res.RuleID, res.Locations[0].LogicalLocations[0].FullyQualifiedName)
+				}
+			}
+			md := string(renderMarkdown(t, report.Document{Diff: d}, model.SeverityHigh))
+			checkMarkdownTables(t, md)
+			t.Logf("%s: %d new, %d existing findings; %d bytes of Markdown", id, len(d.Findings), unchanged, len(md))
 		})
 	}
 }
