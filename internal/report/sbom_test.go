@@ -16,16 +16,24 @@ import (
 )
 
 // TestSBOMFormats renders the 3CX-shaped diff fixture, the captured
-// TinyApp inspection and a live diff of the bundled examples through the
-// registered cyclonedx and spdx renderers, validates each document and
-// checks that exactly the document's own findings are attached.
+// TinyApp inspection and live diffs (the bundled examples, the 3CX corpus
+// case, a benign npm update) through the registered cyclonedx and spdx
+// renderers, validates each document and checks that exactly the
+// document's own findings are attached.
 func TestSBOMFormats(t *testing.T) {
 	t.Setenv("SOURCE_DATE_EPOCH", "1711713600")
-	ex := filepath.Join("..", "..", "examples")
-	live, err := vouch.Diff(context.Background(), filepath.Join(ex, "TinyApp-1.0.0.msi"), filepath.Join(ex, "TinyApp-1.0.1.msi"), vouch.Options{Workers: 1})
-	if err != nil {
-		t.Fatal(err)
+	diff := func(old, new string) *model.DiffReport {
+		d, err := vouch.Diff(context.Background(), old, new, vouch.Options{Workers: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
 	}
+	ex := filepath.Join("..", "..", "examples")
+	corpus := filepath.Join("..", "..", "testdata", "corpus")
+	live := diff(filepath.Join(ex, "TinyApp-1.0.0.msi"), filepath.Join(ex, "TinyApp-1.0.1.msi"))
+	attack := diff(filepath.Join(corpus, "3cx-windows", "clean", "TinyApp-1.0.0.msi"), filepath.Join(corpus, "3cx-windows", "bad", "TinyApp-1.0.1.msi"))
+	benign := diff(filepath.Join(corpus, "npm-install-hook", "clean", "left-padder-1.4.2.tgz"), filepath.Join(corpus, "npm-install-hook", "next", "left-padder-1.4.3.tgz"))
 	// The committed fixtures, read back from JSON: the diff has lost its
 	// inspections, so its new release is rebuilt from its file list.
 	var fixDiff model.DiffReport
@@ -37,16 +45,19 @@ func TestSBOMFormats(t *testing.T) {
 		doc      report.Document
 		findings []model.Finding
 		release  string // the release's file, top of the tree
+		purl     string // of the release
 	}{
-		{"3cx diff fixture", report.Document{Diff: &fixDiff}, fixDiff.Findings, "TinyApp-1.0.1.msi"},
-		{"tinyapp inspect", report.Document{Inspect: &fixInspect}, fixInspect.Findings, "TinyApp-1.0.1.msi"},
-		{"live diff", report.Document{Diff: live}, live.Findings, "TinyApp-1.0.1.msi"},
+		{"3cx diff fixture", report.Document{Diff: &fixDiff}, fixDiff.Findings, "TinyApp-1.0.1.msi", ""},
+		{"tinyapp inspect", report.Document{Inspect: &fixInspect}, fixInspect.Findings, "TinyApp-1.0.1.msi", ""},
+		{"examples diff", report.Document{Diff: live}, live.Findings, "TinyApp-1.0.1.msi", ""},
+		{"3cx corpus diff", report.Document{Diff: attack}, attack.Findings, "TinyApp-1.0.1.msi", ""},
+		{"benign npm diff", report.Document{Diff: benign}, benign.Findings, "left-padder-1.4.3.tgz", "pkg:npm/left-padder@1.4.3"},
+	}
+	if len(attack.Findings) == 0 {
+		t.Fatal("the 3CX corpus diff has no findings to attach")
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if len(tc.findings) == 0 {
-				t.Fatal("no findings to attach")
-			}
 			cyc, err := report.ByID("cyclonedx")
 			if err != nil {
 				t.Fatal(err)
@@ -56,8 +67,15 @@ func TestSBOMFormats(t *testing.T) {
 				t.Fatal(err)
 			}
 			bom := sbomtest.CycloneDX(t, b.Bytes())
-			if n := len(*bom.Vulnerabilities); n != len(tc.findings) {
+			n := 0
+			if bom.Vulnerabilities != nil {
+				n = len(*bom.Vulnerabilities)
+			}
+			if n != len(tc.findings) {
 				t.Errorf("%d vulnerabilities for %d findings", n, len(tc.findings))
+			}
+			if got := bom.Metadata.Component.PackageURL; got != tc.purl {
+				t.Errorf("release purl %q, want %q", got, tc.purl)
 			}
 			top := false
 			for _, c := range *bom.Components {
@@ -79,7 +97,7 @@ func TestSBOMFormats(t *testing.T) {
 			if doc.CreationInfo.Created != "2024-03-29T12:00:00Z" {
 				t.Errorf("created %q, want SOURCE_DATE_EPOCH's", doc.CreationInfo.Created)
 			}
-			n := len(doc.Packages[0].Annotations)
+			n = len(doc.Packages[0].Annotations)
 			for _, f := range doc.Files {
 				n += len(f.Annotations)
 				if strings.HasPrefix(f.FileName, "./TinyApp-1.0.0.msi") {
