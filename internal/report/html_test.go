@@ -619,3 +619,56 @@ func BenchmarkHTMLDiffFixture(b *testing.B) {
 	}
 	b.SetBytes(int64(buf.Len()))
 }
+
+// htmlTags are the elements the page is made of; report text must never
+// add one.
+var htmlTags = map[string]bool{}
+
+func init() {
+	for _, t := range strings.Fields(`html head meta title style body header div main section table thead tbody tr th td
+		span code dl dt dd p a nav h2 h3 figure figcaption svg rect line circle text desc details summary ul li
+		button label input footer strong script`) {
+		htmlTags[t] = true
+	}
+}
+
+// FuzzHTMLStrings renders a report whose strings are arbitrary and checks
+// that none of them became markup: every element is one the template
+// writes, no attribute is an event handler, and there is one script.
+func FuzzHTMLStrings(f *testing.F) {
+	f.Add("a.zip!/<script>alert(1)</script>.dll", "</style><b>", "x\"onload=\"y", ".text")
+	f.Add("a!/b//c!/", "<!--", "]]><svg/onload=alert(1)>", "</text><foreignObject>")
+	f.Add("", "", "", "")
+	f.Add("a.msi!/'\"&<>", "{{.CSP}}", "javascript:alert(1)", "\x00\xff")
+	tagRe := regexp.MustCompile(`<([a-zA-Z][a-zA-Z0-9]*)([^>]*)>`)
+	onRe := regexp.MustCompile(`(?i)\son[a-z]+\s*=`)
+	f.Fuzz(func(t *testing.T, path, title, evidence, section string) {
+		rep := &model.Report{
+			Target: model.Target{Path: path, Kind: "file"},
+			Files: []*model.File{{Path: path, Kind: title, Size: 100, Facts: &model.Facts{
+				PE:        &model.PEFacts{Sections: []model.Section{{Name: section, Offset: 10, Size: 20, Entropy: 7.5}}},
+				Signature: &model.SignatureFacts{Signed: true, Signatures: []model.Signature{{Signer: &model.Certificate{Subject: evidence}}}},
+			}}},
+			Findings: []model.Finding{{ID: title, Severity: model.SeverityHigh, Path: path, Title: title,
+				Evidence: map[string]any{evidence: evidence, "list": []string{section, evidence}}}},
+			Errors: []model.FileError{{Path: path, Error: evidence}},
+		}
+		rep.Sort()
+		var buf bytes.Buffer
+		if err := (report.HTML{}).Render(&buf, report.Document{Inspect: rep}, report.Options{FailOn: model.SeverityHigh}); err != nil {
+			t.Fatal(err)
+		}
+		page := buf.String()
+		for _, m := range tagRe.FindAllStringSubmatch(page, -1) {
+			if !htmlTags[strings.ToLower(m[1])] {
+				t.Fatalf("element %q from report text", m[0])
+			}
+			if onRe.MatchString(m[2]) {
+				t.Fatalf("event handler in %q", m[0])
+			}
+		}
+		if n := strings.Count(strings.ToLower(page), "<script"); n != 1 {
+			t.Fatalf("%d script elements", n)
+		}
+	})
+}
