@@ -1242,7 +1242,8 @@ func entropyCharts(findings []model.Finding, lookup func(string) (*model.File, *
 		if i == 3 {
 			break
 		}
-		c := entropyChart(i, f, nil)
+		_, of := lookup(f.Path)
+		c := entropyChart(i, f, of)
 		c.Caption = "largest file with regions"
 		out = append(out, c)
 	}
