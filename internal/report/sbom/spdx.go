@@ -30,9 +30,12 @@ const (
 //
 // The document DESCRIBES one package, the release (named, versioned and
 // given a purl like CycloneDX's metadata.component, with the target's
-// SHA-256). Every regular file is an SPDX file named "./" + its virtual
-// path with a SHA256 checksum; the release CONTAINS the top-level files
-// and each container CONTAINS its direct members. Each other identity is a
+// SHA-256). Every regular file vouch hashed is an SPDX file named "./" +
+// its virtual path with a SHA256 checksum and its vouch facts as the
+// comment (SPDX requires a checksum, so a file skipped before hashing is
+// only counted, in the document comment's vouch:files); the release
+// CONTAINS the top-level files and each container CONTAINS its direct
+// members. Each other identity is a
 // package with a purl external reference (PACKAGE-MANAGER purl) that the
 // release CONTAINS: a manifest it was read from is its METAFILE_OF; a file
 // that is the package (a .deb, an .rpm, a PE with a version resource) is
@@ -149,7 +152,7 @@ func (r *release) spdx(date string) *spdx.Document {
 				rel(sf.FileSPDXIdentifier, pkg, common.TypeRelationshipStaticLink, "")
 			case id.from == fromGoMain:
 				rel(sf.FileSPDXIdentifier, pkg, common.TypeRelationshipGeneratedFrom, "")
-			case src == id.file:
+			case id.file != "" && src == id.file:
 				rel(pkg, sf.FileSPDXIdentifier, common.TypeRelationshipOther, "the package is this file")
 			default:
 				rel(sf.FileSPDXIdentifier, pkg, common.TypeRelationshipMetafileOf, "")
