@@ -707,14 +707,10 @@ func (t *tree) fileRow(row *htmlTreeRow, n *treeNode, byPath map[string]fileFind
 		// one (a rebuild changes every file) findings alone do.
 		hot = e.status != model.StatusUnchanged && t.files <= htmlTreeOpenFiles
 	}
-	path := n.path
-	if e.diff != nil {
-		path = e.diff.Path
-	}
-	if c, ok := byPath[path]; ok {
+	if c, ok := byPath[row.Path]; ok && e.status != model.StatusRemoved {
 		row.Findings = fmt.Sprintf("%s · %d", c.worst, c.n)
 		row.FindingClass = sevClass(c.worst)
-		anchors[path] = row.ID
+		anchors[row.Path] = row.ID
 		hot = true
 	}
 	return hot
