@@ -121,7 +121,11 @@ func hooks(d *model.DiffReport, f *model.DiffFile) []model.Finding {
 				title += fmt.Sprintf(", which runs %s, a file new in this release", bindiff.Base(ref.Path))
 			}
 			if ns := riskyNamespaces(ref.New); len(ns) > 0 {
-				sev = model.SeverityHigh
+				// Downloading a prebuilt binary at install is common
+				// (esbuild, sharp); reading secrets or hiding code is not.
+				if slices.ContainsFunc(ns, harvestOrHidden) {
+					sev = model.SeverityHigh
+				}
 				title += fmt.Sprintf(" (it can: %s)", strings.Join(ns, ", "))
 				ev["capabilities"] = ns
 			}
@@ -183,6 +187,8 @@ func referenced(d *model.DiffReport, manifest *model.DiffFile, cmd string) *mode
 
 // harvest namespaces say a script reaches for secrets or sends data out.
 var harvest = map[string]bool{"credential": true, "exfil": true, "wallet": true, "ai-agent": true, "collect": true}
+
+func harvestOrHidden(ns string) bool { return harvest[ns] || ns == "obfuscation" }
 
 // riskyNamespaces lists what a script could do that matters for a hook:
 // read credentials, send data, download and run.
@@ -306,7 +312,11 @@ func maintainerScript(f *model.DiffFile) []model.Finding {
 			}
 		}
 	} else if f.Old == nil {
-		gained = ns
+		for _, n := range ns {
+			if n == "net" || harvestOrHidden(n) {
+				gained = append(gained, n)
+			}
+		}
 	}
 	title := fmt.Sprintf("maintainer script %s %s (it runs as root at install)", bindiff.Base(f.Path), verb)
 	if len(gained) > 0 {
@@ -451,8 +461,9 @@ var behaviours = []struct {
 	{func(c model.Capability) bool { return c.Namespace == "ai-agent" }, IDAIAgentAbuse, "drives an AI coding agent"},
 	{func(c model.Capability) bool { return c.Namespace == "persist" || c.Namespace == "impact" }, IDDestructive, "persists or destroys"},
 	{func(c model.Capability) bool {
-		switch c.Rule {
-		case "geolocation-lookup", "locale-gate", "country-targeting", "long-delay", "date-gate", "sandbox-detect", "vm-detect", "native-long-sleep":
+		// Rule names are YARA identifiers ("geolocation_lookup").
+		switch strings.ReplaceAll(c.Rule, "-", "_") {
+		case "geolocation_lookup", "locale_gate", "country_targeting", "long_delay", "date_gate", "sandbox_detect", "vm_detect", "native_long_sleep":
 			return true
 		}
 		return false
