@@ -478,8 +478,9 @@ func oneLine(s string) string {
 // escapeText makes untrusted text inert Markdown: punctuation that could
 // start emphasis, code, links, images, HTML or strike-through is
 // backslash-escaped ('|' too, so it cannot end a table cell), '<' and '&'
-// become entities, and "://" and "www." are broken up so they do not turn
-// into links. The text never starts a line in this renderer's output, so
+// become entities, "://" and "www." are broken up so they do not turn
+// into links, and '@' before a name gets a zero-width space so that a
+// scoped package name ("@org/pkg") mentions no one. The text never starts a line in this renderer's output, so
 // block syntax (#, -, >) needs no care.
 func escapeText(s string) string {
 	s = oneLine(s)
@@ -500,6 +501,13 @@ func escapeText(s string) string {
 				b.WriteString("\\:")
 			} else {
 				b.WriteByte(c)
+			}
+		case '@':
+			// A zero-width space keeps "@org/team" from mentioning
+			// anyone when the comment is posted.
+			b.WriteByte(c)
+			if i+1 < len(s) && isWordByte(s[i+1]) {
+				b.WriteString("\u200b")
 			}
 		case '.':
 			if i >= 3 && strings.EqualFold(s[i-3:i], "www") {
@@ -549,4 +557,8 @@ func mdName(t model.Target) string {
 		return filepath.Base(t.Path)
 	}
 	return t.Path
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_'
 }

@@ -37,7 +37,7 @@ func compareGolden(t *testing.T, name string, got []byte) {
 	}
 }
 
-func renderMarkdown(t *testing.T, d report.Document, failOn model.Severity) []byte {
+func renderMarkdown(t testing.TB, d report.Document, failOn model.Severity) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := (report.Markdown{}).Render(&buf, d, report.Options{FailOn: failOn}); err != nil {
@@ -71,7 +71,7 @@ func TestMarkdownGolden(t *testing.T) {
 
 // checkMarkdownTables asserts that every table row has as many cells as
 // its header: an unescaped '|' in a title or path would add one.
-func checkMarkdownTables(t *testing.T, md string) {
+func checkMarkdownTables(t testing.TB, md string) {
 	t.Helper()
 	cells := -1
 	for i, line := range strings.Split(md, "\n") {
@@ -266,4 +266,51 @@ func TestMarkdownRealDiffs(t *testing.T) {
 			}
 		})
 	}
+}
+
+var knownTags = strings.NewReplacer("<details><summary>", "", "</summary>", "", "</details>", "")
+
+// FuzzMarkdownText: whatever a title, path, reason or error holds, the
+// report keeps its shape (same lines, same table cells) and the text
+// outside code spans cannot open a tag, a link or a mention. (A backslash
+// before ':' or '.' keeps GitHub from turning "http://" and "www." into
+// links: its autolink extension needs the characters unescaped.)
+func FuzzMarkdownText(f *testing.F) {
+	for _, s := range []string{"plain", "a|b", "x\ny", "<script>", "[l](http://x)", "``", "@org/team", "www.x.invalid", "\\|", "&amp;", "\xff\xfe", " ` "} {
+		f.Add(s, s)
+	}
+	build := func(title, path string) *model.Report {
+		r := &model.Report{Schema: model.SchemaInspect, Tool: model.Tool{Name: "vouch", Version: "1"},
+			Target: model.Target{Path: "rel.zip", Kind: "file"}}
+		r.Findings = []model.Finding{
+			{ID: "rule.match", Severity: model.SeverityHigh, Path: "rel.zip!/" + path, Title: title, Evidence: map[string]any{"v": title, "l": []string{path}}},
+			{ID: "pe.rwx-section", Severity: model.SeverityLow, Path: "rel.zip!/x.dll", Title: "t", Evidence: map[string]any{}},
+		}
+		r.Suppressed = []model.Suppressed{{Finding: r.Findings[0], Reason: title}}
+		r.Errors = []model.FileError{{Path: path, Error: title}}
+		r.Sort()
+		return r
+	}
+	want := strings.Count(string(renderMarkdown(f, report.Document{Inspect: build("t", "p")}, model.SeverityHigh)), "\n")
+	link := regexp.MustCompile(`(^|[^\\])\]\(`)
+	mention := regexp.MustCompile(`@[A-Za-z0-9]`)
+	url := regexp.MustCompile(`(^|[^\\])://|www\.`)
+	f.Fuzz(func(t *testing.T, title, path string) {
+		md := string(renderMarkdown(t, report.Document{Inspect: build(title, path)}, model.SeverityHigh))
+		if got := strings.Count(md, "\n"); got != want {
+			t.Fatalf("%d lines, want %d:\n%s", got, want, md)
+		}
+		checkMarkdownTables(t, md)
+		prose := knownTags.Replace(stripCodeSpans(md))
+		switch {
+		case strings.Contains(prose, "<"):
+			t.Fatalf("'<' outside code spans:\n%s", md)
+		case url.MatchString(prose):
+			t.Fatalf("URL outside code spans:\n%s", md)
+		case link.MatchString(prose):
+			t.Fatalf("link outside code spans:\n%s", md)
+		case mention.MatchString(prose):
+			t.Fatalf("mention outside code spans:\n%s", md)
+		}
+	})
 }

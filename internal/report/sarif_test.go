@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/url"
 	"regexp"
 	"sort"
 	"strings"
@@ -523,4 +524,28 @@ func TestSARIFRealBenignDiff(t *testing.T) {
 			t.Logf("%s: %d new, %d existing findings; %d bytes of Markdown", id, len(d.Findings), unchanged, len(md))
 		})
 	}
+}
+
+// FuzzArtifactURI: the URI of any virtual path is a relative reference
+// without a scheme or an authority, made of URI characters only, that
+// decodes back to the path.
+func FuzzArtifactURI(f *testing.F) {
+	for _, s := range []string{"a.msi!/b/c.dll", "a b", "C:\\x", "//h/s", "%", "π", "?#[]", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		u := report.ArtifactURI(p)
+		for i := 0; i < len(u); i++ {
+			if c := u[i]; c <= ' ' || c >= 0x7f || strings.IndexByte("\"<>\\^`{|}:?#[]", c) >= 0 {
+				t.Fatalf("ArtifactURI(%q) = %q holds %q", p, u, c)
+			}
+		}
+		if strings.HasPrefix(u, "//") {
+			t.Fatalf("ArtifactURI(%q) = %q starts an authority", p, u)
+		}
+		back, err := url.PathUnescape(u)
+		if err != nil || back != p {
+			t.Fatalf("ArtifactURI(%q) = %q decodes to %q, %v", p, u, back, err)
+		}
+	})
 }
