@@ -54,6 +54,7 @@ func (w *walker) analyze(ctx context.Context, n *node) {
 		if ctx.Err() == nil {
 			w.limitFinding(f.Path, &limits.Exceeded{Limit: "file-timeout", Value: int64(w.lim.FileTimeout / time.Millisecond), Seen: int64(w.lim.FileTimeout / time.Millisecond)})
 			w.addError(f.Path, fmt.Errorf("analysis did not finish within %s", w.lim.FileTimeout))
+			f.Analysis = fmt.Sprintf("skipped: analysis did not finish within %s", w.lim.FileTimeout)
 		}
 	}
 	if p := w.cfg.Progress; p != nil {
