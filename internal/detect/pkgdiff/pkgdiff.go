@@ -73,6 +73,18 @@ func pkgFacts(f *model.File) *model.PackageFacts {
 	return f.Facts.Package
 }
 
+// installed reports whether a manifest describes a package npm installs:
+// the release's own package.json or one under node_modules (an installed
+// tree, where event-stream's new dependency showed, or a bundled
+// dependency), not an example or fixture package.json deeper inside.
+func installed(p *model.PackageFacts) bool {
+	if p.Ecosystem != pkgmeta.NPM {
+		return true
+	}
+	m := p.Extra["manifest"]
+	return m == pkgmeta.ManifestRoot || m == pkgmeta.ManifestDependency
+}
+
 // onInstall are the npm hooks that run on a registry install.
 var onInstall = map[string]bool{"preinstall": true, "install": true, "postinstall": true}
 
@@ -82,7 +94,7 @@ func hooks(d *model.DiffReport, f *model.DiffFile) []model.Finding {
 	if np == nil || len(np.InstallHooks) == 0 {
 		return nil
 	}
-	if np.Ecosystem == pkgmeta.NPM && np.Extra["manifest"] != pkgmeta.ManifestRoot {
+	if !installed(np) {
 		return nil
 	}
 	if np.Ecosystem == pkgmeta.Deb || np.Ecosystem == pkgmeta.RPM {
@@ -215,7 +227,7 @@ func dependencies(f *model.DiffFile) []model.Finding {
 	if np == nil || op == nil {
 		return nil
 	}
-	if np.Ecosystem == pkgmeta.NPM && np.Extra["manifest"] != pkgmeta.ManifestRoot {
+	if !installed(np) {
 		return nil
 	}
 	bump := bumpKind(op.Version, np.Version)
