@@ -51,6 +51,21 @@ func (detector) DetectDiff(d *model.DiffReport) []model.Finding {
 	for _, f := range d.Files {
 		byPath[f.Path] = f
 	}
+	// Containers of the new release that did not unpack: their format
+	// does not account for their bytes.
+	// (diff.Compare fills d.Errors after the detectors ran; the new
+	// inspection has them already.)
+	broken := map[string]bool{}
+	for _, e := range d.Errors {
+		if e.Side == "new" {
+			broken[e.Path] = true
+		}
+	}
+	if d.NewReport != nil {
+		for _, e := range d.NewReport.Errors {
+			broken[e.Path] = true
+		}
+	}
 	for _, f := range d.Files {
 		if f.New == nil {
 			continue
@@ -60,7 +75,7 @@ func (detector) DetectDiff(d *model.DiffReport) []model.Finding {
 		out = append(out, maintainerScript(f)...)
 		out = append(out, secretHarvest(f)...)
 		out = append(out, scriptBehaviour(f)...)
-		out = append(out, unexpectedLocation(f)...)
+		out = append(out, unexpectedLocation(f, broken[f.Path])...)
 	}
 	out = append(out, nativeAdded(d)...)
 	return out
@@ -404,18 +419,22 @@ func inDataDir(p string) bool {
 
 // unexpectedLocation: a new file under test/, fixtures/, assets/ … that
 // is a program, or dense data whose name does not say so (xz-utils hid
-// its payload in "corrupt" test archives).
-func unexpectedLocation(f *model.DiffFile) []model.Finding {
+// its payload in "corrupt" test archives). An archive explains its
+// density only when it unpacks: broken says it did not.
+func unexpectedLocation(f *model.DiffFile, broken bool) []model.Finding {
 	if f.Old != nil || !inDataDir(f.Path) {
 		return nil
 	}
 	k := f.New.Kind
+	dense := f.New.Entropy >= 7.5 && f.Size >= 1024 && !strings.HasPrefix(k, "image/") && !knownDense(f.Path)
 	var why string
 	switch {
 	case identify.IsExecutable(k):
 		why = "a native program"
-	case f.New.Entropy >= 7.5 && f.Size >= 1024 && !strings.HasPrefix(k, "image/") && f.New.Format == "" && !knownDense(f.Path):
+	case dense && f.New.Format == "":
 		why = fmt.Sprintf("high-entropy data (%.2f bits per byte) that is no image or archive", f.New.Entropy)
+	case dense && broken:
+		why = fmt.Sprintf("high-entropy data (%.2f bits per byte) that does not unpack as the %s it claims to be", f.New.Entropy, f.New.Format)
 	default:
 		return nil
 	}

@@ -349,6 +349,24 @@ func TestUnexpectedLocation(t *testing.T) {
 			check(t, only(d, pkgdiff.IDUnexpectedContent), tt.want)
 		})
 	}
+	// A corrupt archive is not explained by its format (xz-utils'
+	// bad-3-corrupt_lzma2.xz); one that unpacks is.
+	for _, broken := range []bool{true, false} {
+		r := release("lzkit-5.6.0.tar.gz", []f{{Path: "lzkit-5.6.0/tests/files/bad-3-corrupt_lzma2.xz", Kind: "xz", Ver: "1", Size: 1136, Entropy: 7.78}})
+		for _, x := range r.Files {
+			if x.Kind == "xz" {
+				x.Format = "xz"
+				if broken {
+					r.Errors = append(r.Errors, model.FileError{Path: x.Path, Error: "xz: data is corrupt: corrupt container"})
+				}
+			}
+		}
+		var exp []want
+		if broken {
+			exp = append(exp, want{pkgdiff.IDUnexpectedContent, model.SeverityMedium, "bad-3-corrupt_lzma2.xz", []string{"high-entropy data (7.78 bits per byte) that does not unpack as the xz it claims to be"}})
+		}
+		check(t, only(compareReports(release("lzkit-5.5.0.tar.gz", nil), r), pkgdiff.IDUnexpectedContent), exp)
+	}
 	// A file that was there before is not new.
 	x := f{Path: "lzkit-5.6.0/tests/files/bad-3-corrupt_lzma2.xz", Kind: "xz", Size: 30 << 10, Entropy: 7.98}
 	o, n := x, x
