@@ -85,11 +85,22 @@ measure() {
   m_rss=$(cut -d' ' -f3 "$tmp/m" | median)
 }
 
-# row COMPARISON INPUT BYTES TOOL NOTE: records the last measurement.
+# vnote JQ: the note for a vouch row, JQ applied to its JSON report, or
+# the failure when vouch exited with 2 or more (usage, unreadable, crash).
+vnote() {
+  if [ "$m_rc" -gt 1 ]; then
+    echo "FAILED: exit $m_rc, $(head -c 120 "$tmp/err" | tr '\n|' '  ')"
+  else
+    jq -r "$1" "$tmp/out" 2>/dev/null
+  fi
+}
+
+# row COMPARISON INPUT BYTES TOOL NOTE: records the last measurement; a
+# failed one is listed but left out of the ratios.
 row() {
   printf '| %s | %s | %s | %s | %.3f | %.2f | %.0f | %s |\n' "$1" "$2" "$(mib "$3")" "$4" "$m_wall" "$m_cpu" \
     "$(awk -v k="$m_rss" 'BEGIN {print k/1024}')" "$5" >>"$tmp/rows"
-  echo "$m_wall $m_cpu $m_rss" >"$tmp/last-$4"
+  case "$5" in FAILED*) rm -f "$tmp/last-$4" ;; *) echo "$m_wall $m_cpu $m_rss" >"$tmp/last-$4" ;; esac
 }
 
 # ratio COMPARISON INPUT VOUCH-TOOL PEER-TOOL: vouch/peer of the last rows.
@@ -116,12 +127,13 @@ export -f extract
 # Warm the page cache so that the first tool measured is not charged for it.
 cat "$cache"/* >/dev/null 2>&1
 
-# --- fixed cost: one empty file ---------------------------------------------
-# What every invocation pays before the first byte of input: start-up and
-# rule compilation. It explains most of the gap on small inputs.
+# --- fixed cost --------------------------------------------------------------
+# What every invocation pays before much input: start-up (an empty file,
+# which vouch analyses without rules) and start-up plus rule compilation
+# (a two-line shell script, which vouch scans with its script rules). It
+# explains most of the gap on small inputs.
 : >"$tmp/empty"
-measure "$vouch" inspect "$tmp/empty" --format json
-row "fixed cost" "empty file" 0 "vouch inspect" "start-up, rule compilation"
+printf '#!/bin/sh\necho hello\n' >"$tmp/tiny.sh"
 rules=()
 for f in "$here"/internal/rules/rules/*/*.yar; do
   ns=$(basename "$(dirname "$f")")
@@ -129,11 +141,16 @@ for f in "$here"/internal/rules/rules/*/*.yar; do
 done
 nrules=$(for r in "${rules[@]}"; do cat "${r#*:}"; done | grep -cE '^\s*((private|global)\s+)*rule\s')
 yargs=(-w -f -N -p "$(nproc)" -d vouch_kind= -d vouch_path= -d vouch_name= -d vouch_is_script=false "${rules[@]}")
-if have yara; then
-  measure yara "${yargs[@]}" "$tmp/empty"
-  row "fixed cost" "empty file" 0 "yara" "compiles $nrules rules"
-  ratio "fixed cost" "empty file" "vouch inspect" "yara"
-fi
+for f in empty tiny.sh; do
+  rm -f "$tmp"/last-*
+  measure "$vouch" inspect "$tmp/$f" --format json
+  row "fixed cost" "$f" "$(size "$tmp/$f")" "vouch inspect" "$(vnote '"\(.summary.files) file, kind \(.summary.kinds | keys | join(","))"')"
+  if have yara; then
+    measure yara "${yargs[@]}" "$tmp/$f"
+    row "fixed cost" "$f" "$(size "$tmp/$f")" "yara" "compiles $nrules rules"
+    ratio "fixed cost" "$f" "vouch inspect" "yara"
+  fi
+done
 
 # --- vouch inspect vs yara -------------------------------------------------
 if have yara; then
@@ -145,13 +162,15 @@ if have yara; then
     bytes=$(size "$in"); tbytes=$(size "$tree")
     rm -f "$tmp"/last-*
     measure "$vouch" inspect "$in" --format json
-    row "inspect vs yara" "$name" "$bytes" "vouch inspect archive" "verdict $(jq -r '.verdict' "$tmp/out" 2>/dev/null), $(jq '.summary.files' "$tmp/out" 2>/dev/null) files"
+    row "inspect vs yara" "$name" "$bytes" "vouch inspect archive" "$(vnote '"verdict \(.verdict), \(.summary.files) files"')"
     measure "$vouch" inspect "$tree" --format json
-    row "inspect vs yara" "$name" "$tbytes" "vouch inspect tree" "verdict $(jq -r '.verdict' "$tmp/out" 2>/dev/null), $(jq '.summary.files' "$tmp/out" 2>/dev/null) files"
+    row "inspect vs yara" "$name" "$tbytes" "vouch inspect tree" "$(vnote '"verdict \(.verdict), \(.summary.files) files"')"
     measure yara "${yargs[@]}" -r "$tree"
-    row "inspect vs yara" "$name" "$tbytes" "yara -r tree" "$nrules rules, $(wc -l <"$tmp/out") matches"
+    note="$nrules rules, $(wc -l <"$tmp/out") matches"; [ "$m_rc" = 0 ] || note="FAILED: exit $m_rc"
+    row "inspect vs yara" "$name" "$tbytes" "yara -r tree" "$note"
     measure bash -c 'rm -rf "$1" && extract "$2" "$1" && shift 2 && yara "$@"' _ "$tmp/tree2" "$in" "${yargs[@]}" -r "$tmp/tree2"
-    row "inspect vs yara" "$name" "$bytes" "extract + yara -r" "$nrules rules"
+    note="$nrules rules"; [ "$m_rc" = 0 ] || note="FAILED: exit $m_rc"
+    row "inspect vs yara" "$name" "$bytes" "extract + yara -r" "$note"
     ratio "inspect vs yara" "$name" "vouch inspect archive" "extract + yara -r"
     ratio "inspect vs yara" "$name" "vouch inspect tree" "yara -r tree"
   done
@@ -175,12 +194,13 @@ if have diffoscope || [ "$vouch_diff" = 1 ]; then
     rm -f "$tmp"/last-*
     if [ "$vouch_diff" = 1 ]; then
       measure "$vouch" diff "$cache/$old" "$cache/$new"
-      row "diff vs diffoscope" "$id" "$bytes" "vouch diff" "verdict $(jq -r '.verdict' "$tmp/out" 2>/dev/null), $(jq '.findings | length' "$tmp/out" 2>/dev/null) findings, $(jq '.summary.changed' "$tmp/out" 2>/dev/null) files changed"
+      row "diff vs diffoscope" "$id" "$bytes" "vouch diff" "$(vnote '"verdict \(.verdict), \(.findings | length) findings, \(.summary.changed) files changed"')"
     fi
     if have diffoscope; then
       measure timeout "$diff_timeout" diffoscope "$cache/$old" "$cache/$new"
       note="exit $m_rc, $(mib "$(wc -c <"$tmp/out")") MiB of diff text"
-      [ "$m_rc" = 124 ] && note="timed out after ${diff_timeout}s"
+      [ "$m_rc" -gt 1 ] && note="FAILED: exit $m_rc"
+      [ "$m_rc" = 124 ] && note="FAILED: timed out after ${diff_timeout}s"
       row "diff vs diffoscope" "$id" "$bytes" "diffoscope" "$note"
     fi
     ratio "diff vs diffoscope" "$id" "vouch diff" "diffoscope"
@@ -223,8 +243,8 @@ if have osslsigncode; then
     bytes=$(size "$pe")
     rm -f "$tmp"/last-*
     measure "$vouch" inspect "${roots[@]}" "$pe" --format json
-    row "signatures vs osslsigncode" "$name" "$bytes" "vouch inspect" "$(jq -r '[.files[].facts.signature? | select(.) | .signatures[]?] |
-      "\(length) sig, digest \(if all(.digest_valid) then "ok" else "bad" end), chain \(if all(.chain_valid) then "ok" else "not verified" end)"' "$tmp/out" 2>/dev/null)"
+    row "signatures vs osslsigncode" "$name" "$bytes" "vouch inspect" "$(vnote '[.files[].facts.signature? | select(.) | .signatures[]?] |
+      "\(length) sig, digest \(if all(.digest_valid) then "ok" else "bad" end), chain \(if all(.chain_valid) then "ok" else "not verified" end)"')"
     measure osslsigncode verify -ignore-crl -CAfile "$tmp/roots.pem" -TSA-CAfile "$tmp/roots.pem" -in "$pe"
     note=$(grep -m1 -E '^(Corrupted|Unable)' "$tmp/out" "$tmp/err" 2>/dev/null | cut -d: -f2- | head -1)
     row "signatures vs osslsigncode" "$name" "$bytes" "osslsigncode verify" \
