@@ -77,7 +77,7 @@ func Delta(old, new *model.File) *model.FileDelta {
 	if math.Abs(old.Entropy-new.Entropy) >= 0.25 {
 		cl.add("entropy", fmt.Sprintf("%.2f", old.Entropy), fmt.Sprintf("%.2f", new.Entropy))
 	}
-	sort.Slice(cl.c, func(i, j int) bool { return cl.c[i].What < cl.c[j].What })
+	sort.SliceStable(cl.c, func(i, j int) bool { return cl.c[i].What < cl.c[j].What })
 	d.Changes = cl.c
 	return d
 }
@@ -279,7 +279,7 @@ func binaryChanges(cl *changeList, of, nf *model.Facts) {
 	if o, n := of.PE, nf.PE; o != nil && n != nil {
 		cl.add("tls_callbacks", strconv.Itoa(len(o.TLSCallbacks)), strconv.Itoa(len(n.TLSCallbacks)))
 		cl.add("overlay_bytes", regionSize(o.Overlay), regionSize(n.Overlay))
-		cl.add("version", o.VersionInfo["FileVersion"], n.VersionInfo["FileVersion"])
+		cl.add("file_version", o.VersionInfo["FileVersion"], n.VersionInfo["FileVersion"])
 		cl.add("machine", o.Machine, n.Machine)
 		sectionChanges(cl, o.Sections, n.Sections)
 	}

@@ -75,12 +75,12 @@ func TestDeltaChanges(t *testing.T) {
 				Overlay:  &model.Region{Offset: 9000, Size: 4096, Entropy: 7.9},
 				Sections: []model.Section{{Name: ".text", Size: 8192, Entropy: 6.1}, {Name: ".bss", VirtualSize: 65568, Flags: "rw"}}}}),
 			[]model.FactChange{
+				{What: "file_version", Old: "6.0.0.0", New: "6.0.1.0"},
 				{What: "machine", Old: "i386", New: "amd64"},
 				{What: "overlay_bytes", Old: "0", New: "4096"},
 				{What: "section:.bss", Old: "", New: "65568 bytes, entropy 0.00, rw"},
 				{What: "section:.reloc", Old: "512 bytes, entropy 2.00, r", New: ""},
 				{What: "tls_callbacks", Old: "0", New: "1"},
-				{What: "version", Old: "6.0.0.0", New: "6.0.1.0"},
 			}},
 		{"ELF constructors, IFUNCs, interpreter and run path",
 			withFacts(&model.Facts{ELF: &model.ELFFacts{Machine: "x86-64", InitArray: 1, Interpreter: "/lib64/ld-linux-x86-64.so.2"}}),

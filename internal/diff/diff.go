@@ -38,11 +38,7 @@ func Compare(old, new *model.Report, cfg Config) *model.DiffReport {
 		}
 		d.Files = append(d.Files, df)
 	}
-	d.Findings, d.Existing = splitFindings(old.Findings, new.Findings, newToOld)
-	for _, det := range cfg.Detectors {
-		d.Findings = append(d.Findings, det.DetectDiff(d)...)
-	}
-	d.Findings = append(d.Findings, combine(d)...)
+	// Errors first: detectors may weigh what could not be read.
 	for _, e := range old.Errors {
 		e.Side = "old"
 		d.Errors = append(d.Errors, e)
@@ -51,6 +47,11 @@ func Compare(old, new *model.Report, cfg Config) *model.DiffReport {
 		e.Side = "new"
 		d.Errors = append(d.Errors, e)
 	}
+	d.Findings, d.Existing = splitFindings(old.Findings, new.Findings, newToOld)
+	for _, det := range cfg.Detectors {
+		d.Findings = append(d.Findings, det.DetectDiff(d)...)
+	}
+	d.Findings = append(d.Findings, combine(d)...)
 	d.Sort()
 	return d
 }
@@ -94,26 +95,17 @@ func diffFile(p pair.Pairing) *model.DiffFile {
 
 // splitFindings separates the new release's findings into those its
 // predecessor did not have (new) and those it had (existing): the same id
-// on the paired path with the same title. Findings on files without a
-// counterpart are all new.
+// on the paired path, at no higher severity. Titles quote sizes and names
+// that move with every build, so they are not compared. Findings on files
+// without a counterpart are all new.
 func splitFindings(old, new []model.Finding, newToOld map[string]string) (fresh, existing []model.Finding) {
-	type key struct{ id, path, title string }
-	had := map[key]bool{}
 	hadID := map[[2]string]bool{}
 	for _, f := range old {
-		had[key{f.ID, f.Path, f.Title}] = true
 		hadID[[2]string{f.ID, f.Path}] = true
 	}
 	for _, f := range new {
 		op, ok := newToOld[f.Path]
-		if !ok {
-			fresh = append(fresh, f)
-			continue
-		}
-		// Titles quote sizes and names that move with every build; the
-		// same id on the same file is the same problem unless the
-		// severity grew.
-		if had[key{f.ID, op, f.Title}] || (hadID[[2]string{f.ID, op}] && !grew(old, f, op)) {
+		if ok && hadID[[2]string{f.ID, op}] && !grew(old, f, op) {
 			existing = append(existing, f)
 			continue
 		}

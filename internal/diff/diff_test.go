@@ -239,7 +239,6 @@ func TestCombineIgnoresExisting(t *testing.T) {
 // new even when its title stayed the same (a detector that weighs context
 // keeps its wording).
 func TestSplitFindingsSeverityGrewSameTitle(t *testing.T) {
-	t.Skip("known bug in splitFindings, reported: an exact id+path+title match makes a finding existing before its severity is compared")
 	fd := func(sev model.Severity, p string) model.Finding {
 		return model.Finding{ID: "sig.unsigned", Severity: sev, Path: p, Title: "a.dll is unsigned"}
 	}
