@@ -129,9 +129,14 @@ func TestDiffBundledSample(t *testing.T) {
 	if d.Verdict >= model.SeverityHigh {
 		t.Errorf("verdict %s: %v", d.Verdict, d.Findings)
 	}
-	// The unsigned codec beside a signed EXE was there before: context.
+	// The signer of the EXE was untrusted before too: context.
 	if len(d.Existing) == 0 {
 		t.Error("no existing findings: the old release's findings were not matched")
+	}
+	// The unsigned codec the signed EXE loads changed: the side-loading
+	// surface is in use, so the finding is new and raised to medium.
+	if got := findingsOn(d, "ffmpeg.dll", model.SeverityMedium); !slices.Contains(got, "sig.unsigned-module-in-signed-package") {
+		t.Errorf("ffmpeg.dll medium findings = %v, want sig.unsigned-module-in-signed-package", got)
 	}
 }
 

@@ -40,7 +40,7 @@ func New() detect.DiffDetector { return detector{} }
 func (detector) Name() string { return Name }
 
 func (detector) DetectDiff(d *model.DiffReport) []model.Finding {
-	var out []model.Finding
+	out := sideloadChanged(d)
 	for _, f := range d.Files {
 		if f.Old == nil || f.New == nil || f.Old.Facts == nil || f.New.Facts == nil || f.Status == model.StatusUnchanged {
 			continue
@@ -157,4 +157,39 @@ func markers(ev map[string]any) string {
 		return ""
 	}
 	return ", with the marker " + strings.Join(m, ", ")
+}
+
+// IDUnsignedModule is the single-file finding about an unsigned module a
+// signed program beside it loads.
+const IDUnsignedModule = "sig.unsigned-module-in-signed-package"
+
+// sideloadChanged: an unsigned module that a signed program loads is a
+// side-loading surface (low on its own, and context when it was always
+// there); when the module itself changed in this release, that surface is
+// in use and the finding is raised (3CX ffmpeg.dll).
+func sideloadChanged(d *model.DiffReport) []model.Finding {
+	if d.NewReport == nil {
+		return nil
+	}
+	changed := map[string]*model.DiffFile{}
+	for _, f := range d.Files {
+		if f.Old != nil && f.New != nil && f.Old.SHA256 != f.New.SHA256 {
+			changed[f.Path] = f
+		}
+	}
+	var out []model.Finding
+	for _, fd := range d.NewReport.Findings {
+		f, ok := changed[fd.Path]
+		if fd.ID != IDUnsignedModule || !ok {
+			continue
+		}
+		ev := map[string]any{"old_path": f.OldPath, "old_sha256": f.Old.SHA256, "new_sha256": f.New.SHA256}
+		for k, v := range fd.Evidence {
+			ev[k] = v
+		}
+		out = append(out, model.Finding{ID: IDUnsignedModule, Severity: model.SeverityMedium, Path: fd.Path,
+			Title:    fmt.Sprintf("%s is unsigned, loaded by a signed program, and changed in this release: whoever built it controls code the signed program runs", bindiff.Base(fd.Path)),
+			Evidence: ev})
+	}
+	return out
 }
