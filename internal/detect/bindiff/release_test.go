@@ -1,142 +1,39 @@
 package bindiff_test
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"sort"
-	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
-	"github.com/vouch-sec/vouch/internal/detect"
 	"github.com/vouch-sec/vouch/internal/detect/bindiff"
-	"github.com/vouch-sec/vouch/internal/diff"
+	"github.com/vouch-sec/vouch/internal/detect/difftest"
 	"github.com/vouch-sec/vouch/internal/model"
 )
 
-// The helpers below build two releases by hand and diff them with
-// diff.Compare, so pairing and Delta run as they do for real releases.
+// Local names for the shared builders (see package difftest); defined
+// types, so table literals may leave out field names.
+type (
+	f    difftest.F
+	want difftest.Want
+)
 
-// f is one member of a hand-built release. Files with the same Path and
-// Ver have the same bytes.
-type f struct {
-	Path    string
-	Kind    string
-	Ver     string
-	Size    int64
-	Entropy float64
-	Facts   *model.Facts
-}
-
-// release builds the inspection of a single-file target root holding
-// files, the way the engine lays one out: the root without a chain, its
-// members as "root!/path".
-func release(root string, files []f) *model.Report {
-	r := &model.Report{Schema: model.SchemaInspect, Target: model.Target{Path: root, Kind: "file"}}
-	r.Files = append(r.Files, &model.File{Path: root, Kind: "msi", SHA256: digest(root), Size: 1 << 20, Format: "msi"})
-	for _, x := range files {
-		size := x.Size
-		if size == 0 {
-			size = 2048
-		}
-		r.Files = append(r.Files, &model.File{Path: root + "!/" + x.Path, Kind: x.Kind, SHA256: digest(x.Path + "@" + x.Ver),
-			Size: size, Entropy: x.Entropy, Facts: x.Facts, Type: "file", Chain: []model.Container{{Path: root, Format: "msi"}}})
+func files(fs []f) []difftest.F {
+	out := make([]difftest.F, len(fs))
+	for i, x := range fs {
+		out[i] = difftest.F(x)
 	}
-	r.Sort()
-	return r
+	return out
 }
 
-func digest(s string) string { h := sha256.Sum256([]byte(s)); return hex.EncodeToString(h[:]) }
+func release(root string, fs []f) *model.Report { return difftest.Release(root, files(fs)) }
 
-// compare diffs two hand-built releases with the detector under test.
-func compare(old, new []f) *model.DiffReport {
-	return diff.Compare(release("App-1.0.0.msi", old), release("App-1.0.1.msi", new),
-		diff.Config{Detectors: []detect.DiffDetector{bindiff.New()}})
-}
-
-// want is a finding as a test states it: the file's base name and the
-// words its title must contain.
-type want struct {
-	ID    string
-	Sev   model.Severity
-	File  string
-	Words []string
-}
-
-type key struct {
-	ID   string
-	Sev  model.Severity
-	File string
-}
-
-// check asserts that the detector's findings (not the combined ones) are
-// exactly want, and that each title holds its words.
-func check(t *testing.T, d *model.DiffReport, wants []want) {
+func check(t *testing.T, d *model.DiffReport, ws []want) {
 	t.Helper()
-	var got, exp []key
-	for _, g := range d.Findings {
-		if g.ID == diff.CombinedID {
-			continue
-		}
-		k := key{g.ID, g.Severity, base(g.Path)}
-		got = append(got, k)
+	out := make([]difftest.Want, len(ws))
+	for i, w := range ws {
+		out[i] = difftest.Want(w)
 	}
-	for _, w := range wants {
-		exp = append(exp, key{w.ID, w.Sev, w.File})
-	}
-	order := func(ks []key) {
-		sort.Slice(ks, func(i, j int) bool {
-			if ks[i].File != ks[j].File {
-				return ks[i].File < ks[j].File
-			}
-			if ks[i].ID != ks[j].ID {
-				return ks[i].ID < ks[j].ID
-			}
-			return ks[i].Sev < ks[j].Sev
-		})
-	}
-	order(got)
-	order(exp)
-	if diff := cmp.Diff(exp, got); diff != "" {
-		t.Errorf("findings (-want +got):\n%s", diff)
-		for _, g := range d.Findings {
-			t.Logf("  %s %s %s: %s", g.Severity, g.ID, g.Path, g.Title)
-		}
-		return
-	}
-	used := map[int]bool{}
-	for _, w := range wants {
-		found := false
-		for i, g := range d.Findings {
-			if used[i] || g.ID != w.ID || g.Severity != w.Sev || base(g.Path) != w.File || !hasAll(g.Title, w.Words) {
-				continue
-			}
-			used[i], found = true, true
-			break
-		}
-		if !found {
-			t.Errorf("no %s %s finding on %s whose title holds %q", w.Sev, w.ID, w.File, w.Words)
-			for _, g := range d.Findings {
-				t.Logf("  %s %s %s: %s", g.Severity, g.ID, g.Path, g.Title)
-			}
-		}
-	}
+	difftest.Check(t, d, out)
 }
 
-func hasAll(s string, words []string) bool {
-	for _, w := range words {
-		if !strings.Contains(s, w) {
-			return false
-		}
-	}
-	return true
-}
-
-// base is the file name of a virtual path.
-func base(p string) string {
-	if i := strings.LastIndexAny(p, "/"); i >= 0 {
-		return p[i+1:]
-	}
-	return p
+func compare(old, new []f) *model.DiffReport {
+	return difftest.Compare(bindiff.New(), files(old), files(new))
 }
