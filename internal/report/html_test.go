@@ -423,8 +423,9 @@ func TestHTMLDiffSample(t *testing.T) {
 	page := htmlRender(t, doc, report.Options{FailOn: model.SeverityHigh})
 	htmlCheckSelfContained(t, page)
 	for _, want := range []string{
-		`<header class="verdict sev-low">`,
-		"1 new finding: 1 low",
+		// The changed unsigned codec the signed EXE loads is medium.
+		`<header class="verdict sev-medium">`,
+		"2 new findings: 1 medium, 1 low",
 		"passes the gate (--fail-on high)",
 		`<title id="risk-t">`,
 		`<th scope="row">signer</th>`,
