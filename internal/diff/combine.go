@@ -2,7 +2,6 @@ package diff
 
 import (
 	"fmt"
-	"path"
 	"slices"
 	"sort"
 	"strings"
@@ -61,7 +60,7 @@ func combine(d *model.DiffReport) []model.Finding {
 		out = append(out, model.Finding{
 			ID: CombinedID, Severity: model.SeverityHigh, Path: p,
 			Title: fmt.Sprintf("%s changed in %d independent suspicious ways at once (%s): together the shape of a trojanized component",
-				path.Base(strings.ReplaceAll(p, "!/", "/")), len(names), strings.Join(names, ", ")),
+				model.BaseName(p), len(names), strings.Join(names, ", ")),
 			Evidence: map[string]any{"signals": names, "titles": titles},
 		})
 	}

@@ -129,7 +129,7 @@ func RunCase(ctx context.Context, c Case, run DiffFunc) CaseResult {
 // pathMatches reports whether virtual path p ends with suffix at a path
 // boundary ("/" or "!/").
 func pathMatches(p, suffix string) bool {
-	p = strings.ReplaceAll(p, "!/", "/")
+	p = model.PlainPath(p)
 	return p == suffix || strings.HasSuffix(p, "/"+strings.TrimPrefix(suffix, "/"))
 }
 

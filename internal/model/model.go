@@ -8,6 +8,7 @@ package model
 import (
 	"encoding/json"
 	"fmt"
+	"path"
 	"sort"
 	"strings"
 )
@@ -228,3 +229,10 @@ func sortErrors(es []FileError) {
 		return es[i].Error < es[j].Error
 	})
 }
+
+// PlainPath turns a virtual path into a plain slash path by treating each
+// container as a directory: "a.msi!/x/b.dll" → "a.msi/x/b.dll".
+func PlainPath(vpath string) string { return strings.ReplaceAll(vpath, "!/", "/") }
+
+// BaseName is the file name of a virtual path: "a.msi!/x/b.dll" → "b.dll".
+func BaseName(vpath string) string { return path.Base(PlainPath(vpath)) }

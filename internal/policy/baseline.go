@@ -126,7 +126,7 @@ func (e Entry) matches(f model.Finding, sha string) bool {
 	// A pattern without "/" names a file anywhere: "ffmpeg.dll", "*.ico".
 	ok3 := false
 	if !strings.Contains(e.Path, "/") {
-		ok3, _ = path.Match(e.Path, path.Base(strings.ReplaceAll(f.Path, "!/", "/")))
+		ok3, _ = path.Match(e.Path, model.BaseName(f.Path))
 	}
 	return ok1 || ok2 || ok3
 }

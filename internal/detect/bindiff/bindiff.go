@@ -104,7 +104,7 @@ func releaseGain(d *model.DiffReport) []model.Finding {
 			parts = append(parts, role.Words(ns)+evidence(byNS[ns]))
 		}
 		out = append(out, model.Finding{ID: IDCapabilityGain, Severity: max(top, model.SeverityLow), Path: f.Path,
-			Title:    fmt.Sprintf("the release gained %s through the new file %s; no file of the previous release had it", andList(parts), Base(f.Path)),
+			Title:    fmt.Sprintf("the release gained %s through the new file %s; no file of the previous release had it", andList(parts), model.BaseName(f.Path)),
 			Evidence: map[string]any{"namespaces": nss, "added_file": true}})
 	}
 	return out
@@ -112,9 +112,6 @@ func releaseGain(d *model.DiffReport) []model.Finding {
 
 // narrow roles have no business gaining risky capabilities.
 var narrow = map[string]bool{"media": true, "graphics": true, "compression": true, "crypto": true}
-
-// Base is the file name of a virtual path.
-func Base(p string) string { return path.Base(strings.ReplaceAll(p, "!/", "/")) }
 
 func capabilityGain(f *model.DiffFile) []model.Finding {
 	gained := f.Delta.CapabilitiesAdded
@@ -171,7 +168,7 @@ func capabilityGain(f *model.DiffFile) []model.Finding {
 		return nil
 	}
 	top = max(top, model.SeverityLow)
-	title := fmt.Sprintf("%s gained %s", Base(f.Path), andList(parts))
+	title := fmt.Sprintf("%s gained %s", model.BaseName(f.Path), andList(parts))
 	if urls := newURLs(f.Delta); len(urls) > 0 {
 		title += " and the endpoint " + urls[0]
 	}
@@ -260,7 +257,7 @@ func newLibraries(f *model.DiffFile) []model.Finding {
 	if len(notable) > 0 && narrow[r.Name] {
 		sev = model.SeverityMedium
 	}
-	title := fmt.Sprintf("%s now loads %s", Base(f.Path), andList(quoteCap(added, 4)))
+	title := fmt.Sprintf("%s now loads %s", model.BaseName(f.Path), andList(quoteCap(added, 4)))
 	return []model.Finding{{ID: IDNewLibrary, Severity: sev, Path: f.Path, Title: title,
 		Evidence: map[string]any{"libraries_added": added, "notable": notable, "role": r.Name, "old_path": f.OldPath}}}
 }
@@ -283,7 +280,7 @@ func initEntries(f *model.DiffFile) []model.Finding {
 		out = append(out, model.Finding{ID: IDNewInitEntry, Severity: sev, Path: f.Path, Title: title,
 			Evidence: map[string]any{"what": what, "old": c.Old, "new": c.New, "old_path": f.OldPath}})
 	}
-	name := Base(f.Path)
+	name := model.BaseName(f.Path)
 	for _, c := range f.Delta.Changes {
 		switch {
 		case c.What == "tls_callbacks" && atoi(c.New) > atoi(c.Old):
@@ -375,7 +372,7 @@ func sliceAsymmetry(f *model.DiffFile) []model.Finding {
 	}
 	return []model.Finding{{ID: IDArchAsymmetry, Severity: model.SeverityMedium, Path: f.Path,
 		Title: fmt.Sprintf("%s changed start-up code or libraries only in its %s slice, not in %s: one build of a universal binary was altered",
-			Base(f.Path), strings.Join(changed, ", "), strings.Join(quiet, ", ")),
+			model.BaseName(f.Path), strings.Join(changed, ", "), strings.Join(quiet, ", ")),
 		Evidence: map[string]any{"changed": changed, "unchanged": quiet, "old_path": f.OldPath}}}
 }
 
@@ -395,7 +392,7 @@ func buildAsymmetry(d *model.DiffReport) []model.Finding {
 		if f.New.Facts.PE == nil && f.New.Facts.ELF == nil {
 			continue
 		}
-		k := buildKey(Base(f.Path))
+		k := buildKey(model.BaseName(f.Path))
 		groups[k] = append(groups[k], f)
 	}
 	var out []model.Finding
@@ -437,7 +434,7 @@ func buildAsymmetry(d *model.DiffReport) []model.Finding {
 				continue
 			}
 			out = append(out, model.Finding{ID: IDArchAsymmetry, Severity: model.SeverityMedium, Path: f.Path,
-				Title:    fmt.Sprintf("the %s build of %s gained %s; its other builds did not", machine(f.New.Facts), Base(f.Path), andList(words(nss))),
+				Title:    fmt.Sprintf("the %s build of %s gained %s; its other builds did not", machine(f.New.Facts), model.BaseName(f.Path), andList(words(nss))),
 				Evidence: map[string]any{"namespaces": nss, "builds": len(g), "old_path": f.OldPath}})
 		}
 	}
@@ -477,7 +474,7 @@ func machine(f *model.Facts) string {
 // file that turned dense.
 func growth(f *model.DiffFile) []model.Finding {
 	var out []model.Finding
-	name := Base(f.Path)
+	name := model.BaseName(f.Path)
 	for _, c := range f.Delta.Changes {
 		switch {
 		case strings.HasPrefix(c.What, "section:") && c.Old == "":
@@ -514,7 +511,7 @@ func sizeJump(f *model.DiffFile) []model.Finding {
 		return nil
 	}
 	return []model.Finding{{ID: IDSizeJump, Severity: model.SeverityLow, Path: f.Path,
-		Title:    fmt.Sprintf("%s grew %.1f× (%d → %d bytes)", Base(f.Path), float64(f.Size)/float64(f.OldSize), f.OldSize, f.Size),
+		Title:    fmt.Sprintf("%s grew %.1f× (%d → %d bytes)", model.BaseName(f.Path), float64(f.Size)/float64(f.OldSize), f.OldSize, f.Size),
 		Evidence: map[string]any{"old_size": f.OldSize, "new_size": f.Size, "old_path": f.OldPath}}}
 }
 

@@ -87,7 +87,7 @@ func Check(t *testing.T, d *model.DiffReport, wants []Want) {
 		if g.ID == diff.CombinedID {
 			continue
 		}
-		k := key{g.ID, g.Severity, base(g.Path)}
+		k := key{g.ID, g.Severity, model.BaseName(g.Path)}
 		got = append(got, k)
 	}
 	for _, w := range wants {
@@ -117,7 +117,7 @@ func Check(t *testing.T, d *model.DiffReport, wants []Want) {
 	for _, w := range wants {
 		found := false
 		for i, g := range d.Findings {
-			if used[i] || g.ID != w.ID || g.Severity != w.Sev || base(g.Path) != w.File || !hasAll(g.Title, w.Words) {
+			if used[i] || g.ID != w.ID || g.Severity != w.Sev || model.BaseName(g.Path) != w.File || !hasAll(g.Title, w.Words) {
 				continue
 			}
 			used[i], found = true, true
@@ -139,12 +139,4 @@ func hasAll(s string, words []string) bool {
 		}
 	}
 	return true
-}
-
-// base is the file name of a virtual path.
-func base(p string) string {
-	if i := strings.LastIndexAny(p, "/"); i >= 0 {
-		return p[i+1:]
-	}
-	return p
 }

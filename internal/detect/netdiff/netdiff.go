@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/vouch-sec/vouch/internal/detect"
-	"github.com/vouch-sec/vouch/internal/detect/bindiff"
 	"github.com/vouch-sec/vouch/internal/detect/role"
 	"github.com/vouch-sec/vouch/internal/identify"
 	"github.com/vouch-sec/vouch/internal/model"
@@ -106,7 +105,7 @@ func (detector) DetectDiff(d *model.DiffReport) []model.Finding {
 				plain = append(plain, e)
 			}
 		}
-		name := bindiff.Base(f.Path)
+		name := model.BaseName(f.Path)
 		if len(encoded) > 0 {
 			// An address hidden under encoding is also a new address. It
 			// is one signal with the obfuscated literal below, which
@@ -220,6 +219,6 @@ func obfuscation(f *model.DiffFile, added bool) []model.Finding {
 		verb = "is new and"
 	}
 	return []model.Finding{{ID: IDObfuscatedString, Severity: model.SeverityMedium, Path: f.Path,
-		Title:    fmt.Sprintf("%s %s obfuscated (%s)", bindiff.Base(f.Path), verb, strings.Join(rules, ", ")),
+		Title:    fmt.Sprintf("%s %s obfuscated (%s)", model.BaseName(f.Path), verb, strings.Join(rules, ", ")),
 		Evidence: map[string]any{"rules": rules, "added_file": added}}}
 }

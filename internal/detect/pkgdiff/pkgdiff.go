@@ -16,7 +16,6 @@ import (
 
 	"github.com/vouch-sec/vouch/internal/analyze/pkgmeta"
 	"github.com/vouch-sec/vouch/internal/detect"
-	"github.com/vouch-sec/vouch/internal/detect/bindiff"
 	"github.com/vouch-sec/vouch/internal/identify"
 	"github.com/vouch-sec/vouch/internal/model"
 )
@@ -145,7 +144,7 @@ func hooks(d *model.DiffReport, f *model.DiffFile) []model.Finding {
 			ev["runs_status"] = ref.Status
 			if ref.Status == model.StatusAdded {
 				sev = model.SeverityHigh
-				title += fmt.Sprintf(", which runs %s, a file new in this release", bindiff.Base(ref.Path))
+				title += fmt.Sprintf(", which runs %s, a file new in this release", model.BaseName(ref.Path))
 			}
 			if ns := riskyNamespaces(ref.New); len(ns) > 0 {
 				// Downloading a prebuilt binary at install is common
@@ -172,7 +171,7 @@ func pkgName(p *model.PackageFacts, f *model.DiffFile) string {
 		}
 		return p.Name
 	}
-	return bindiff.Base(f.Path)
+	return model.BaseName(f.Path)
 }
 
 func clip(s string, n int) string {
@@ -313,7 +312,7 @@ func isMaintainerScript(f *model.File) bool {
 	if f.Meta["rpm.scriptlet"] != "" {
 		return true
 	}
-	base := path.Base(strings.ReplaceAll(f.Path, "!/", "/"))
+	base := model.BaseName(f.Path)
 	return debScripts[base] && strings.Contains(f.Path, "control.tar")
 }
 
@@ -345,7 +344,7 @@ func maintainerScript(f *model.DiffFile) []model.Finding {
 			}
 		}
 	}
-	title := fmt.Sprintf("maintainer script %s %s (it runs as root at install)", bindiff.Base(f.Path), verb)
+	title := fmt.Sprintf("maintainer script %s %s (it runs as root at install)", model.BaseName(f.Path), verb)
 	if len(gained) > 0 {
 		sev = model.SeverityHigh
 		title += fmt.Sprintf(" and now does: %s", strings.Join(gained, ", "))
@@ -399,7 +398,7 @@ func secretHarvest(f *model.DiffFile) []model.Finding {
 		verb = "script now"
 	}
 	return []model.Finding{{ID: IDSecretHarvest, Severity: model.SeverityHigh, Path: f.Path,
-		Title: fmt.Sprintf("%s %s reads credentials (%s) and can send data out (%s)", verb, bindiff.Base(f.Path),
+		Title: fmt.Sprintf("%s %s reads credentials (%s) and can send data out (%s)", verb, model.BaseName(f.Path),
 			strings.Join(creds, ", "), strings.Join(sends, ", ")),
 		Evidence: map[string]any{"credential_rules": creds, "network_rules": sends, "status": f.Status}}}
 }
@@ -409,7 +408,7 @@ var dataDirs = map[string]bool{"test": true, "tests": true, "testdata": true, "f
 	"__tests__": true, "spec": true, "assets": true, "examples": true, "example": true, "docs": true, "doc": true, "data": true}
 
 func inDataDir(p string) bool {
-	for _, seg := range strings.Split(strings.ReplaceAll(p, "!/", "/"), "/") {
+	for _, seg := range strings.Split(model.PlainPath(p), "/") {
 		if dataDirs[strings.ToLower(seg)] {
 			return true
 		}
@@ -439,7 +438,7 @@ func unexpectedLocation(f *model.DiffFile, broken bool) []model.Finding {
 		return nil
 	}
 	return []model.Finding{{ID: IDUnexpectedContent, Severity: model.SeverityMedium, Path: f.Path,
-		Title:    fmt.Sprintf("new file %s in a test/data directory is %s", bindiff.Base(f.Path), why),
+		Title:    fmt.Sprintf("new file %s in a test/data directory is %s", model.BaseName(f.Path), why),
 		Evidence: map[string]any{"kind": k, "entropy": f.New.Entropy, "size": f.Size}}}
 }
 
@@ -472,7 +471,7 @@ func nativeAdded(d *model.DiffReport) []model.Finding {
 	for _, f := range d.Files {
 		if f.Old == nil && f.New != nil && identify.IsExecutable(f.New.Kind) {
 			out = append(out, model.Finding{ID: IDNativeAdded, Severity: model.SeverityHigh, Path: f.Path,
-				Title:    fmt.Sprintf("a script package now ships a native program, %s (%s); its previous release had none", bindiff.Base(f.Path), f.New.Kind),
+				Title:    fmt.Sprintf("a script package now ships a native program, %s (%s); its previous release had none", model.BaseName(f.Path), f.New.Kind),
 				Evidence: map[string]any{"kind": f.New.Kind, "size": f.Size}})
 		}
 	}
@@ -532,7 +531,7 @@ func scriptBehaviour(f *model.DiffFile) []model.Finding {
 			verb = "is a new script that"
 		}
 		out = append(out, model.Finding{ID: b.id, Severity: sev, Path: f.Path,
-			Title:    fmt.Sprintf("%s %s %s (%s)", bindiff.Base(f.Path), verb, b.what, strings.Join(rules, ", ")),
+			Title:    fmt.Sprintf("%s %s %s (%s)", model.BaseName(f.Path), verb, b.what, strings.Join(rules, ", ")),
 			Evidence: map[string]any{"rules": rules, "status": f.Status}})
 	}
 	return out

@@ -5,7 +5,6 @@
 package role
 
 import (
-	"path"
 	"strings"
 
 	"github.com/vouch-sec/vouch/internal/model"
@@ -85,7 +84,7 @@ var rules = []rule{
 // updater is still a codec. Text files are documents whatever their name:
 // "png.h" or "zlib.txt" mention a library without being one.
 func Of(f *model.File, old *model.File) Role {
-	name := strings.ToLower(path.Base(strings.ReplaceAll(f.Path, "!/", "/")))
+	name := strings.ToLower(model.BaseName(f.Path))
 	var product string
 	if f.Facts != nil && f.Facts.PE != nil {
 		vi := f.Facts.PE.VersionInfo

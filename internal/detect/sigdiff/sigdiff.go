@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/vouch-sec/vouch/internal/detect"
-	"github.com/vouch-sec/vouch/internal/detect/bindiff"
 	"github.com/vouch-sec/vouch/internal/diff"
 	"github.com/vouch-sec/vouch/internal/model"
 )
@@ -46,7 +45,7 @@ func (detector) DetectDiff(d *model.DiffReport) []model.Finding {
 			continue
 		}
 		of, nf := f.Old.Facts, f.New.Facts
-		name := bindiff.Base(f.Path)
+		name := model.BaseName(f.Path)
 		os, ns := diff.SignatureState(of), diff.SignatureState(nf)
 		if os != "" && os != "unsigned" && ns == "unsigned" {
 			sev := model.SeverityHigh
@@ -188,7 +187,7 @@ func sideloadChanged(d *model.DiffReport) []model.Finding {
 			ev[k] = v
 		}
 		out = append(out, model.Finding{ID: IDUnsignedModule, Severity: model.SeverityMedium, Path: fd.Path,
-			Title:    fmt.Sprintf("%s is unsigned, loaded by a signed program, and changed in this release: whoever built it controls code the signed program runs", bindiff.Base(fd.Path)),
+			Title:    fmt.Sprintf("%s is unsigned, loaded by a signed program, and changed in this release: whoever built it controls code the signed program runs", model.BaseName(fd.Path)),
 			Evidence: ev})
 	}
 	return out

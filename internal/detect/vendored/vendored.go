@@ -5,7 +5,6 @@ package vendored
 
 import (
 	"fmt"
-	"path"
 	"strings"
 
 	"github.com/vouch-sec/vouch/internal/detect"
@@ -27,7 +26,7 @@ func New(t *reference.Table) detect.FileDetector { return detector{t} }
 func (detector) Name() string { return Name }
 
 func (d detector) DetectFile(f *model.File) []model.Finding {
-	name := path.Base(strings.ReplaceAll(f.Path, "!/", "/"))
+	name := model.BaseName(f.Path)
 	known := d.t.Known(name)
 	if len(known) == 0 || f.SHA256 == "" {
 		return nil
