@@ -133,6 +133,21 @@ func (d *FileDelta) Change(what string) *FactChange {
 	return nil
 }
 
+// NewCapabilities are the capabilities the new release brings through
+// this file: all of an added file's, the gained ones of a changed file,
+// none of a removed or unchanged one.
+func (f *DiffFile) NewCapabilities() []Capability {
+	switch {
+	case f.New == nil || f.New.Facts == nil:
+		return nil
+	case f.Old == nil:
+		return f.New.Facts.Capabilities
+	case f.Delta != nil:
+		return f.Delta.CapabilitiesAdded
+	}
+	return nil
+}
+
 // Suppressed is a finding a baseline entry matched.
 type Suppressed struct {
 	Finding

@@ -198,13 +198,7 @@ func obfuscation(f *model.DiffFile, added bool) []model.Finding {
 	if !identify.IsScript(f.New.Kind) {
 		return nil
 	}
-	var caps []model.Capability
-	switch {
-	case added:
-		caps = f.New.Facts.Capabilities
-	case f.Delta != nil:
-		caps = f.Delta.CapabilitiesAdded
-	}
+	caps := f.NewCapabilities()
 	var rules []string
 	for _, c := range caps {
 		if c.Namespace == "obfuscation" {

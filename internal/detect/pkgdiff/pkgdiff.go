@@ -46,22 +46,11 @@ func (detector) Name() string { return Name }
 
 func (detector) DetectDiff(d *model.DiffReport) []model.Finding {
 	var out []model.Finding
-	byPath := map[string]*model.DiffFile{}
-	for _, f := range d.Files {
-		byPath[f.Path] = f
-	}
 	// Containers of the new release that did not unpack: their format
 	// does not account for their bytes.
-	// (diff.Compare fills d.Errors after the detectors ran; the new
-	// inspection has them already.)
 	broken := map[string]bool{}
 	for _, e := range d.Errors {
 		if e.Side == "new" {
-			broken[e.Path] = true
-		}
-	}
-	if d.NewReport != nil {
-		for _, e := range d.NewReport.Errors {
 			broken[e.Path] = true
 		}
 	}
@@ -359,13 +348,7 @@ func secretHarvest(f *model.DiffFile) []model.Finding {
 	if f.New.Facts == nil || !identify.IsScript(f.New.Kind) {
 		return nil
 	}
-	var caps []model.Capability
-	switch {
-	case f.Old == nil:
-		caps = f.New.Facts.Capabilities
-	case f.Delta != nil:
-		caps = f.Delta.CapabilitiesAdded
-	}
+	caps := f.NewCapabilities()
 	var creds, sends []string
 	for _, c := range caps {
 		switch {
@@ -506,13 +489,7 @@ func scriptBehaviour(f *model.DiffFile) []model.Finding {
 	if f.New.Facts == nil || !identify.IsScript(f.New.Kind) {
 		return nil
 	}
-	var caps []model.Capability
-	switch {
-	case f.Old == nil:
-		caps = f.New.Facts.Capabilities
-	case f.Delta != nil:
-		caps = f.Delta.CapabilitiesAdded
-	}
+	caps := f.NewCapabilities()
 	var out []model.Finding
 	for _, b := range behaviours {
 		var rules []string
