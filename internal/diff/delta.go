@@ -42,7 +42,7 @@ func Delta(old, new *model.File) *model.FileDelta {
 	}
 
 	set := func(what string, o, n []string, added, removed *[]string) {
-		a, r := setDiff(o, n)
+		a, r := SetDiff(o, n)
 		*added, *removed = capList(cl, what+"_added", a), capList(cl, what+"_removed", r)
 	}
 	set("libraries", libraries(of), libraries(nf), &d.LibrariesAdded, &d.LibrariesRemoved)
@@ -98,9 +98,9 @@ func facts(f *model.File) *model.Facts {
 	return f.Facts
 }
 
-// setDiff returns the sorted elements only in n (added) and only in o
+// SetDiff returns the sorted elements only in n (added) and only in o
 // (removed), without duplicates.
-func setDiff(o, n []string) (added, removed []string) {
+func SetDiff(o, n []string) (added, removed []string) {
 	os, ns := map[string]bool{}, map[string]bool{}
 	for _, s := range o {
 		os[s] = true
@@ -326,27 +326,32 @@ func regionSize(r *model.Region) string {
 	return strconv.FormatInt(r.Size, 10)
 }
 
+// NewSections returns the named sections of n whose name o does not have.
+func NewSections(o, n []model.Section) []model.Section {
+	had := map[string]bool{}
+	for _, s := range o {
+		had[s.Name] = true
+	}
+	var out []model.Section
+	for _, s := range n {
+		if s.Name != "" && !had[s.Name] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // sectionChanges records sections that appear or disappear by name, with
 // their size, entropy and flags.
 func sectionChanges(cl *changeList, o, n []model.Section) {
 	desc := func(s model.Section) string {
 		return fmt.Sprintf("%d bytes, entropy %.2f, %s", max(s.Size, s.VirtualSize), s.Entropy, cmpOr(s.Flags, "-"))
 	}
-	on := map[string]model.Section{}
-	for _, s := range o {
-		on[s.Name] = s
+	for _, s := range NewSections(o, n) {
+		cl.add("section:"+s.Name, "", desc(s))
 	}
-	nn := map[string]bool{}
-	for _, s := range n {
-		nn[s.Name] = true
-		if _, ok := on[s.Name]; !ok && s.Name != "" {
-			cl.add("section:"+s.Name, "", desc(s))
-		}
-	}
-	for _, s := range o {
-		if !nn[s.Name] && s.Name != "" {
-			cl.add("section:"+s.Name, desc(s), "")
-		}
+	for _, s := range NewSections(n, o) {
+		cl.add("section:"+s.Name, desc(s), "")
 	}
 }
 

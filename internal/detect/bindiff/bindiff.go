@@ -16,6 +16,7 @@ import (
 
 	"github.com/vouch-sec/vouch/internal/detect"
 	"github.com/vouch-sec/vouch/internal/detect/role"
+	"github.com/vouch-sec/vouch/internal/diff"
 	"github.com/vouch-sec/vouch/internal/model"
 )
 
@@ -292,7 +293,7 @@ func initEntries(f *model.DiffFile) []model.Finding {
 		case c.What == "init_array" && atoi(c.New) > atoi(c.Old):
 			add(model.SeverityLow, c.What, fmt.Sprintf("%s has more start-up constructors (%s → %s)", name, c.Old, c.New), &c)
 		case c.What == "ifuncs":
-			added, _ := setDiffWords(c.Old, c.New)
+			added, _ := diff.SetDiff(f.Old.Facts.ELF.IFuncs, f.New.Facts.ELF.IFuncs)
 			// glibc and friends add resolvers routinely; a library that
 			// had none and gains one is the xz shape.
 			sev := model.SeverityMedium
@@ -314,21 +315,6 @@ func initEntries(f *model.DiffFile) []model.Finding {
 	return out
 }
 
-func setDiffWords(o, n string) (added, removed []string) {
-	os, ns := strings.Fields(o), strings.Fields(n)
-	for _, s := range ns {
-		if !slices.Contains(os, s) {
-			added = append(added, s)
-		}
-	}
-	for _, s := range os {
-		if !slices.Contains(ns, s) {
-			removed = append(removed, s)
-		}
-	}
-	return added, removed
-}
-
 // sliceAsymmetry: in a universal Mach-O, one architecture changed its
 // start-up code or libraries while the others did not (3CX macOS: the
 // x86_64 slice only).
@@ -344,16 +330,16 @@ func sliceAsymmetry(f *model.DiffFile) []model.Finding {
 	for _, s := range o.Slices {
 		old[s.CPU] = s
 	}
-	type diff struct{ init, dylibs, imports int }
-	ds := map[string]diff{}
+	type gain struct{ init, dylibs, imports int }
+	ds := map[string]gain{}
 	for _, s := range n.Slices {
 		os, ok := old[s.CPU]
 		if !ok {
 			continue
 		}
-		a, _ := setDiffSlices(os.Imports, s.Imports)
-		l, _ := setDiffSlices(os.Dylibs, s.Dylibs)
-		ds[s.CPU] = diff{s.InitFuncs - os.InitFuncs, len(l), len(a)}
+		a, _ := diff.SetDiff(os.Imports, s.Imports)
+		l, _ := diff.SetDiff(os.Dylibs, s.Dylibs)
+		ds[s.CPU] = gain{s.InitFuncs - os.InitFuncs, len(l), len(a)}
 	}
 	if len(ds) < 2 {
 		return nil
@@ -374,10 +360,6 @@ func sliceAsymmetry(f *model.DiffFile) []model.Finding {
 		Title: fmt.Sprintf("%s changed start-up code or libraries only in its %s slice, not in %s: one build of a universal binary was altered",
 			model.BaseName(f.Path), strings.Join(changed, ", "), strings.Join(quiet, ", ")),
 		Evidence: map[string]any{"changed": changed, "unchanged": quiet, "old_path": f.OldPath}}}
-}
-
-func setDiffSlices(o, n []string) (added, removed []string) {
-	return setDiffWords(strings.Join(o, " "), strings.Join(n, " "))
 }
 
 // buildAsymmetry: several builds of one component (x86 and x64 of the same
@@ -475,33 +457,40 @@ func machine(f *model.Facts) string {
 func growth(f *model.DiffFile) []model.Finding {
 	var out []model.Finding
 	name := model.BaseName(f.Path)
-	for _, c := range f.Delta.Changes {
-		switch {
-		case strings.HasPrefix(c.What, "section:") && c.Old == "":
-			var size int64
-			var ent float64
-			fmt.Sscanf(c.New, "%d bytes, entropy %f", &size, &ent)
-			if ent >= 7.2 && size >= 4096 {
-				out = append(out, model.Finding{ID: IDEntropyJump, Severity: model.SeverityMedium, Path: f.Path,
-					Title:    fmt.Sprintf("%s gained a high-entropy section %s (%s): packed or encrypted data", name, strings.TrimPrefix(c.What, "section:"), c.New),
-					Evidence: map[string]any{"section": strings.TrimPrefix(c.What, "section:"), "entropy": ent, "size": size, "old_path": f.OldPath}})
-			}
-		case c.What == "overlay_bytes" && atoi(c.New)-atoi(c.Old) >= 1024:
-			out = append(out, model.Finding{ID: IDOverlayGrowth, Severity: model.SeverityMedium, Path: f.Path,
-				Title:    fmt.Sprintf("%s carries %s bytes after its image where it carried %s: data no signature covers", name, c.New, c.Old),
-				Evidence: map[string]any{"old_bytes": atoi(c.Old), "new_bytes": atoi(c.New), "old_path": f.OldPath}})
-		case c.What == "entropy":
-			var o, n float64
-			fmt.Sscanf(c.Old, "%f", &o)
-			fmt.Sscanf(c.New, "%f", &n)
-			if n-o >= 1.0 && n >= 7.0 && f.Size >= 4096 {
-				out = append(out, model.Finding{ID: IDEntropyJump, Severity: model.SeverityMedium, Path: f.Path,
-					Title:    fmt.Sprintf("%s became high-entropy (%.2f → %.2f bits per byte): compressed or encrypted content appeared", name, o, n),
-					Evidence: map[string]any{"old_entropy": o, "new_entropy": n, "old_path": f.OldPath}})
-			}
+	for _, sec := range newSections(f) {
+		if sec.Entropy >= 7.2 && max(sec.Size, sec.VirtualSize) >= 4096 {
+			out = append(out, model.Finding{ID: IDEntropyJump, Severity: model.SeverityMedium, Path: f.Path,
+				Title: fmt.Sprintf("%s gained a high-entropy section %s (%d bytes, entropy %.2f): packed or encrypted data",
+					name, sec.Name, max(sec.Size, sec.VirtualSize), sec.Entropy),
+				Evidence: map[string]any{"section": sec.Name, "entropy": sec.Entropy, "size": max(sec.Size, sec.VirtualSize), "old_path": f.OldPath}})
 		}
 	}
+	if c := f.Delta.Change("overlay_bytes"); c != nil && atoi(c.New)-atoi(c.Old) >= 1024 {
+		out = append(out, model.Finding{ID: IDOverlayGrowth, Severity: model.SeverityMedium, Path: f.Path,
+			Title:    fmt.Sprintf("%s carries %s bytes after its image where it carried %s: data no signature covers", name, c.New, c.Old),
+			Evidence: map[string]any{"old_bytes": atoi(c.Old), "new_bytes": atoi(c.New), "old_path": f.OldPath}})
+	}
+	if o, n := f.Old.Entropy, f.New.Entropy; n-o >= 1.0 && n >= 7.0 && f.Size >= 4096 {
+		out = append(out, model.Finding{ID: IDEntropyJump, Severity: model.SeverityMedium, Path: f.Path,
+			Title:    fmt.Sprintf("%s became high-entropy (%.2f → %.2f bits per byte): compressed or encrypted content appeared", name, o, n),
+			Evidence: map[string]any{"old_entropy": o, "new_entropy": n, "old_path": f.OldPath}})
+	}
 	return out
+}
+
+// newSections are the PE or ELF sections of the new file the old one did
+// not have.
+func newSections(f *model.DiffFile) []model.Section {
+	of, nf := f.Old.Facts, f.New.Facts
+	switch {
+	case of == nil || nf == nil:
+		return nil
+	case of.PE != nil && nf.PE != nil:
+		return diff.NewSections(of.PE.Sections, nf.PE.Sections)
+	case of.ELF != nil && nf.ELF != nil:
+		return diff.NewSections(of.ELF.Sections, nf.ELF.Sections)
+	}
+	return nil
 }
 
 // sizeJump: a file that grew far more than a release usually makes one
