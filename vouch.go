@@ -186,17 +186,12 @@ func Diff(ctx context.Context, old, new string, o Options) (*DiffReport, error) 
 	cfg := s.engine
 	cfg.Shared = engine.NewShared()
 	cfg.FuzzyHash = true
-	// Each side counts its own progress; the caller sees the sum.
-	var sides [2]engine.Progress
-	stop := sumProgress(o.Progress, &sides)
-	defer stop()
+	// Both sides add their work to the one Progress.
 	var reps [2]*model.Report
 	var errs [2]error
 	var wg sync.WaitGroup
 	for i, target := range []string{old, new} {
-		c := cfg
-		c.Progress = &sides[i]
-		wg.Go(func() { reps[i], errs[i] = engine.Inspect(ctx, target, c) })
+		wg.Go(func() { reps[i], errs[i] = engine.Inspect(ctx, target, cfg) })
 	}
 	wg.Wait()
 	if err := errors.Join(errs[0], errs[1]); err != nil {
@@ -208,35 +203,6 @@ func Diff(ctx context.Context, old, new string, o Options) (*DiffReport, error) 
 		d.Sort()
 	}
 	return d, nil
-}
-
-// sumProgress copies the sum of the sides into p until stopped.
-func sumProgress(p *Progress, sides *[2]engine.Progress) (stop func()) {
-	if p == nil {
-		return func() {}
-	}
-	done := make(chan struct{})
-	finished := make(chan struct{})
-	copyOnce := func() {
-		p.Files.Store(sides[0].Files.Load() + sides[1].Files.Load())
-		p.Bytes.Store(sides[0].Bytes.Load() + sides[1].Bytes.Load())
-		p.Total.Store(sides[0].Total.Load() + sides[1].Total.Load())
-	}
-	go func() {
-		defer close(finished)
-		t := time.NewTicker(50 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				copyOnce()
-				return
-			case <-t.C:
-				copyOnce()
-			}
-		}
-	}()
-	return func() { close(done); <-finished }
 }
 
 // loadRules reads --rules and --ioc and compiles them with the

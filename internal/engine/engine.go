@@ -52,7 +52,9 @@ type Config struct {
 	FuzzyHash bool
 }
 
-// Progress counts work done, for a progress bar. Safe for concurrent reads.
+// Progress counts work done, for a progress bar. Safe for concurrent use;
+// several inspections may share one (the two sides of a diff), each adding
+// its own work.
 type Progress struct {
 	Files atomic.Int64 // files analysed, at any depth
 	// Bytes of the target's own files consumed by the unpackers so far
@@ -62,18 +64,26 @@ type Progress struct {
 	Total atomic.Int64
 }
 
-// progressReader advances Progress.Bytes as an unpacker reads through a
-// top-level file; base is the size of the top-level files already done.
+// progressReader adds to Progress.Bytes as an unpacker reads further into
+// a top-level file; read is how far into the file it has got.
 type progressReader struct {
 	r    io.ReaderAt
-	base int64
+	read *atomic.Int64
 	p    *Progress
 }
 
 func (pr progressReader) ReadAt(b []byte, off int64) (int, error) {
 	n, err := pr.r.ReadAt(b, off)
-	if end := pr.base + off + int64(n); end > pr.p.Bytes.Load() {
-		pr.p.Bytes.Store(end)
+	end := off + int64(n)
+	for {
+		old := pr.read.Load()
+		if end <= old {
+			break
+		}
+		if pr.read.CompareAndSwap(old, end) {
+			pr.p.Bytes.Add(end - old)
+			break
+		}
 	}
 	return n, err
 }
@@ -107,12 +117,12 @@ func Inspect(ctx context.Context, target string, cfg Config) (*model.Report, err
 	if st.IsDir() {
 		rep.Target.Kind, rep.Target.Size = "directory", 0
 		if cfg.Progress != nil {
-			cfg.Progress.Total.Store(dirSize(target))
+			cfg.Progress.Total.Add(dirSize(target))
 		}
 		err = w.walkDir(ctx, target)
 	} else {
 		if cfg.Progress != nil {
-			cfg.Progress.Total.Store(st.Size())
+			cfg.Progress.Total.Add(st.Size())
 		}
 		err = w.walkHostFile(ctx, target, filepath.Base(target), st)
 	}
@@ -158,10 +168,9 @@ type walker struct {
 	lim   limits.Limits
 	store *store
 
-	total     atomic.Int64 // expanded bytes, whole release
-	members   int          // files listed from containers, whole release
-	stopped   error        // a whole-release limit was hit: unpack nothing more
-	doneBytes int64        // top-level bytes finished, for progress
+	total   atomic.Int64 // expanded bytes, whole release
+	members int          // files listed from containers, whole release
+	stopped error        // a whole-release limit was hit: unpack nothing more
 
 	mu       sync.Mutex
 	files    []*model.File
@@ -180,6 +189,7 @@ type node struct {
 	depth   int
 	sibling func(string) (io.ReaderAt, int64, error)
 	hashed  bool
+	read    atomic.Int64 // top-level files: bytes the unpacker has read, for progress
 }
 
 func newWalker(cfg Config) *walker {
@@ -323,8 +333,8 @@ func (w *walker) walkHostFile(ctx context.Context, hostPath, vpath string, info 
 	}
 	w.process(ctx, n)
 	if p := w.cfg.Progress; p != nil {
-		w.doneBytes += info.Size()
-		p.Bytes.Store(w.doneBytes)
+		// Whatever the unpacker did not read counts as done now.
+		p.Bytes.Add(info.Size() - n.read.Load())
 	}
 	return nil
 }
@@ -356,7 +366,7 @@ func (w *walker) process(ctx context.Context, n *node) {
 	}
 	u := w.find(in)
 	if p := w.cfg.Progress; p != nil && n.depth == 0 {
-		in.R = progressReader{r: in.R, base: w.doneBytes, p: p}
+		in.R = progressReader{r: in.R, read: &n.read, p: p}
 	}
 	if u != nil && n.depth >= w.lim.MaxDepth {
 		w.limitFinding(f.Path, &limits.Exceeded{Limit: "max-depth", Value: int64(w.lim.MaxDepth), Seen: int64(n.depth)})

@@ -101,3 +101,34 @@ func TestFuzzyHashOnlyForExecutables(t *testing.T) {
 		}
 	}
 }
+
+// TestProgressShared: two inspections adding to one Progress end with all
+// bytes of both targets counted, once.
+func TestProgressShared(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.tgz"), filepath.Join(dir, "b.tar")
+	os.WriteFile(a, gz(t, makeTar(t, []entry{{name: "x.txt", body: strings.Repeat("x", 5000)}})), 0o644)
+	os.WriteFile(b, makeTar(t, []entry{{name: "y.txt", body: "y"}}), 0o644)
+	var want int64
+	for _, p := range []string{a, b} {
+		st, _ := os.Stat(p)
+		want += st.Size()
+	}
+	cfg := config()
+	cfg.Progress = &engine.Progress{}
+	var wg sync.WaitGroup
+	for _, p := range []string{a, b} {
+		wg.Go(func() {
+			if _, err := engine.Inspect(context.Background(), p, cfg); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if got, total := cfg.Progress.Bytes.Load(), cfg.Progress.Total.Load(); got != want || total != want {
+		t.Errorf("progress bytes %d of total %d, want %d of %d", got, total, want, want)
+	}
+	if n := cfg.Progress.Files.Load(); n != 4 {
+		t.Errorf("files analysed = %d, want 4", n)
+	}
+}
