@@ -7,11 +7,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
-	"os/signal"
 
 	"github.com/spf13/cobra"
 
-	"github.com/vouch-sec/vouch"
 	"github.com/vouch-sec/vouch/internal/attest"
 	"github.com/vouch-sec/vouch/internal/rules"
 )
@@ -83,40 +81,25 @@ func (o *attestOptions) run(ctx context.Context, args []string) error {
 		return err
 	}
 
-	ctx, stop := signal.NotifyContext(orBackground(ctx), os.Interrupt)
-	defer stop()
-	prog := &vouch.Progress{}
-	var st *attest.Statement
-	if o.diff {
-		stopBar := startProgress(o.inspect.progress, prog, "comparing")
-		d, err := vouch.Diff(ctx, args[0], args[1], o.inspect.libOptions(prog))
-		stopBar()
-		if err != nil {
-			return err
-		}
-		rs, err := ruleSet(&o.inspect)
-		if err != nil {
-			return err
-		}
-		if st, err = attest.ForDiff(d, attest.Options{FailOn: failOn, Rules: rs}); err != nil {
-			return err
-		}
-	} else {
-		stopBar := startProgress(o.inspect.progress, prog, "inspecting")
-		rep, err := vouch.Inspect(ctx, args[0], o.inspect.libOptions(prog))
-		stopBar()
-		if err != nil {
-			return err
-		}
-		rs, err := ruleSet(&o.inspect)
-		if err != nil {
-			return err
-		}
-		if st, err = attest.ForReport(rep, attest.Options{FailOn: failOn, Rules: rs}); err != nil {
-			return err
-		}
+	doc, err := o.inspect.analyse(ctx, args...)
+	if err != nil {
+		return err
 	}
-	return writeAttestation(ctx, st, key, o.inspect.output())
+	rs, err := ruleSet(&o.inspect)
+	if err != nil {
+		return err
+	}
+	opts := attest.Options{FailOn: failOn, Rules: rs}
+	var st *attest.Statement
+	if doc.Diff != nil {
+		st, err = attest.ForDiff(doc.Diff, opts)
+	} else {
+		st, err = attest.ForReport(doc.Inspect, opts)
+	}
+	if err != nil {
+		return err
+	}
+	return writeAttestation(orBackground(ctx), st, key, o.inspect.output())
 }
 
 // writeAttestation signs st and writes the envelope, then turns a failed

@@ -2,13 +2,8 @@ package main
 
 import (
 	"context"
-	"os"
-	"os/signal"
 
 	"github.com/spf13/cobra"
-
-	"github.com/vouch-sec/vouch"
-	"github.com/vouch-sec/vouch/internal/report"
 )
 
 func newDiffCmd() *cobra.Command {
@@ -39,14 +34,9 @@ func runDiff(ctx context.Context, o *inspectOptions, old, new string) error {
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(orBackground(ctx), os.Interrupt)
-	defer stop()
-	prog := &vouch.Progress{}
-	stopBar := startProgress(o.progress, prog, "comparing")
-	d, err := vouch.Diff(ctx, old, new, o.libOptions(prog))
-	stopBar()
+	doc, err := o.analyse(ctx, old, new)
 	if err != nil {
 		return err
 	}
-	return o.finish(outs, report.Document{Diff: d}, failOn)
+	return o.finish(outs, doc, failOn)
 }

@@ -103,16 +103,31 @@ func (o *inspectOptions) run(ctx context.Context, target string) error {
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(orBackground(ctx), os.Interrupt)
-	defer stop()
-	prog := &vouch.Progress{}
-	stopBar := startProgress(o.progress, prog, "inspecting")
-	rep, err := vouch.Inspect(ctx, target, o.libOptions(prog))
-	stopBar()
+	doc, err := o.analyse(ctx, target)
 	if err != nil {
 		return err
 	}
-	return o.finish(outs, report.Document{Inspect: rep}, failOn)
+	return o.finish(outs, doc, failOn)
+}
+
+// analyse inspects one target or compares two (OLD, NEW), with Ctrl-C
+// handling and the progress bar on stderr.
+func (o *inspectOptions) analyse(ctx context.Context, targets ...string) (report.Document, error) {
+	ctx, stop := signal.NotifyContext(orBackground(ctx), os.Interrupt)
+	defer stop()
+	prog := &vouch.Progress{}
+	verb := "inspecting"
+	if len(targets) == 2 {
+		verb = "comparing"
+	}
+	stopBar := startProgress(o.progress, prog, verb)
+	defer stopBar()
+	if len(targets) == 2 {
+		d, err := vouch.Diff(ctx, targets[0], targets[1], o.libOptions(prog))
+		return report.Document{Diff: d}, err
+	}
+	r, err := vouch.Inspect(ctx, targets[0], o.libOptions(prog))
+	return report.Document{Inspect: r}, err
 }
 
 // libOptions are the library options the flags ask for.
