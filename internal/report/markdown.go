@@ -218,7 +218,7 @@ func (m *mdWriter) changedFiles(files []*model.DiffFile, newRoot, oldRoot string
 		if f.Status == model.StatusMoved && f.OldPath != "" && f.OldPath != f.Path {
 			file = codeSpan(shortPath(f.OldPath, oldRoot), true) + " → " + file
 		}
-		m.line("| %s | %s | %s |", f.Status, file, escapeText(mdDelta(f)))
+		m.line("| %s | %s | %s |", f.Status, file, escapeText(deltaSummary(f)))
 	}
 	if n := len(changed) - mdFileRows; n > 0 {
 		m.line("")
@@ -325,9 +325,9 @@ func mdVerdict(v, failOn model.Severity, clean string) string {
 	}
 }
 
-// mdDelta summarises what changed in a file in a few words:
-// "+2 capabilities, +1 endpoint, signer".
-func mdDelta(f *model.DiffFile) string {
+// deltaSummary summarises what changed in a file in a few words, for the
+// terminal and Markdown reports: "+2 capabilities, +1 endpoint, signer".
+func deltaSummary(f *model.DiffFile) string {
 	var parts []string
 	switch f.Status {
 	case model.StatusAdded:

@@ -54,29 +54,8 @@ func (Terminal) Render(w io.Writer, d Document, o Options) error {
 		p.line("  %d file(s) could not be fully read (see errors below)", s.Errors)
 	}
 
-	if len(r.Findings) > 0 {
-		p.line("")
-		p.line(p.bold("Top findings"))
-		for i, f := range r.Findings {
-			if i == topFindings && !o.Verbose {
-				p.line("  … and %d more (--verbose or --format json for all)", len(r.Findings)-topFindings)
-				break
-			}
-			p.line("  %s %s", p.sev(f.Severity, fmt.Sprintf("%-8s", strings.ToUpper(f.Severity.String()))), f.Title)
-			p.line("           %s  [%s]", p.dim(f.Path), f.ID)
-		}
-	}
-	if len(r.Errors) > 0 {
-		p.line("")
-		p.line(p.bold("Errors"))
-		for i, e := range r.Errors {
-			if i == topFindings && !o.Verbose {
-				p.line("  … and %d more", len(r.Errors)-topFindings)
-				break
-			}
-			p.line("  %s: %s", e.Path, e.Error)
-		}
-	}
+	p.findings("Top findings", r.Findings, o.Verbose)
+	p.errors(r.Errors, o.Verbose)
 	if o.Verbose {
 		p.line("")
 		p.line(p.bold("Files"))
@@ -97,6 +76,43 @@ func (Terminal) Render(w io.Writer, d Document, o Options) error {
 		p.line(p.dim("Per-file detail: --verbose; everything: --format json"))
 	}
 	return p.err
+}
+
+// findings lists fs under heading, the first topFindings unless verbose.
+func (p *printer) findings(heading string, fs []model.Finding, verbose bool) {
+	if len(fs) == 0 {
+		return
+	}
+	p.line("")
+	p.line(p.bold(heading))
+	for i, f := range fs {
+		if i == topFindings && !verbose {
+			p.line("  … and %d more (--verbose or --format json for all)", len(fs)-topFindings)
+			break
+		}
+		p.line("  %s %s", p.sev(f.Severity, fmt.Sprintf("%-8s", strings.ToUpper(f.Severity.String()))), f.Title)
+		p.line("           %s  [%s]", p.dim(f.Path), f.ID)
+	}
+}
+
+// errors lists the files that could not be read, with their side in a diff.
+func (p *printer) errors(es []model.FileError, verbose bool) {
+	if len(es) == 0 {
+		return
+	}
+	p.line("")
+	p.line(p.bold("Errors"))
+	for i, e := range es {
+		if i == topFindings && !verbose {
+			p.line("  … and %d more", len(es)-topFindings)
+			break
+		}
+		side := ""
+		if e.Side != "" {
+			side = e.Side + " "
+		}
+		p.line("  %s%s: %s", side, e.Path, e.Error)
+	}
 }
 
 func verdictWord(v, failOn model.Severity) string {

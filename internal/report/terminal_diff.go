@@ -37,18 +37,7 @@ func renderDiffTerminal(w io.Writer, r *model.DiffReport, o Options) error {
 		p.line("  %d file(s) could not be fully read (see errors below)", s.Errors)
 	}
 
-	if len(r.Findings) > 0 {
-		p.line("")
-		p.line(p.bold("What changed that matters"))
-		for i, f := range r.Findings {
-			if i == topFindings && !o.Verbose {
-				p.line("  … and %d more (--verbose or --format json for all)", len(r.Findings)-topFindings)
-				break
-			}
-			p.line("  %s %s", p.sev(f.Severity, fmt.Sprintf("%-8s", strings.ToUpper(f.Severity.String()))), f.Title)
-			p.line("           %s  [%s]", p.dim(f.Path), f.ID)
-		}
-	}
+	p.findings("What changed that matters", r.Findings, o.Verbose)
 
 	var changed []*model.DiffFile
 	for _, f := range r.Files {
@@ -89,17 +78,7 @@ func renderDiffTerminal(w io.Writer, r *model.DiffReport, o Options) error {
 			p.line("  %-8s %s  %s [%s]: %s", strings.ToUpper(f.Severity.String()), f.Title, p.dim(f.Path), f.ID, f.Reason)
 		}
 	}
-	if len(r.Errors) > 0 {
-		p.line("")
-		p.line(p.bold("Errors"))
-		for i, e := range r.Errors {
-			if i == topFindings && !o.Verbose {
-				p.line("  … and %d more", len(r.Errors)-topFindings)
-				break
-			}
-			p.line("  %s %s: %s", e.Side, e.Path, e.Error)
-		}
-	}
+	p.errors(r.Errors, o.Verbose)
 	if !o.Verbose {
 		p.line("")
 		p.line(p.dim("Unchanged files and context: --verbose; everything: --format json"))
@@ -107,33 +86,10 @@ func renderDiffTerminal(w io.Writer, r *model.DiffReport, o Options) error {
 	return p.err
 }
 
-// deltaLine summarises a file's delta in a few words.
+// deltaLine is the file's delta summary in brackets, or "".
 func deltaLine(f *model.DiffFile) string {
-	var parts []string
-	if f.OldSize != 0 && f.Status != model.StatusUnchanged {
-		parts = append(parts, fmt.Sprintf("%s → %s", humanBytes(f.OldSize), humanBytes(f.Size)))
+	if d := deltaSummary(f); d != "" {
+		return "  (" + d + ")"
 	}
-	d := f.Delta
-	if d != nil {
-		add := func(n int, what string) {
-			if n > 0 {
-				parts = append(parts, fmt.Sprintf("+%s", plural(n, what)))
-			}
-		}
-		add(len(d.CapabilitiesAdded), "capability")
-		add(len(d.LibrariesAdded), "library")
-		add(len(d.ImportsAdded), "import")
-		add(len(d.EndpointsAdded), "endpoint")
-		add(len(d.DependenciesAdded), "dependency")
-		for _, c := range d.Changes {
-			parts = append(parts, c.What)
-		}
-	}
-	if len(parts) == 0 {
-		return ""
-	}
-	if len(parts) > 6 {
-		parts = append(parts[:6], "…")
-	}
-	return "  (" + strings.Join(parts, ", ") + ")"
+	return ""
 }
