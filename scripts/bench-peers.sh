@@ -15,7 +15,7 @@
 #
 # Inputs are the real releases cached by scripts/fetch-real-data.sh. Which
 # ones can be changed with BENCH_INSPECT (cache file names), BENCH_PAIRS
-# (ids from internal/testutil/realdata/pairs.json) and BENCH_DIFF_TIMEOUT
+# (ids from internal/realdata/pairs.json) and BENCH_DIFF_TIMEOUT
 # (seconds per diffoscope run, default 900).
 #
 # What each comparison measures:
@@ -180,7 +180,7 @@ else
 fi
 
 # --- vouch diff vs diffoscope ----------------------------------------------
-pairs_json="$here/internal/testutil/realdata/pairs.json"
+pairs_json="$here/internal/realdata/pairs.json"
 vouch_diff=0
 "$vouch" diff --help >/dev/null 2>&1 && vouch_diff=1
 [ "$vouch_diff" = 1 ] || log "vouch diff not available in this build, skipping its rows"

@@ -3,7 +3,7 @@
 # repository, pinned by version and sha256. Missing data makes those tests
 # skip, never fail. Needs npm and apt-get (Debian); safe to run repeatedly.
 # Successive-release pairs (old and new version of one package, listed in
-# internal/testutil/realdata/pairs.json) show what benign updates look like.
+# internal/realdata/pairs.json) show what benign updates look like.
 #
 #   scripts/fetch-real-data.sh            # fetch what is missing
 #   VOUCH_TESTDATA=/some/dir scripts/fetch-real-data.sh

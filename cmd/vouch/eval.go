@@ -13,6 +13,7 @@ import (
 	"github.com/vouch-sec/vouch"
 	"github.com/vouch-sec/vouch/internal/eval"
 	"github.com/vouch-sec/vouch/internal/model"
+	"github.com/vouch-sec/vouch/internal/realdata"
 )
 
 type evalOptions struct {
@@ -39,8 +40,8 @@ version or pair gets a high finding. Run it from the repository.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.corpus, "corpus", "testdata/corpus", "directory of the attack-shape corpus (with cases.json)")
-	f.StringVar(&o.pairs, "pairs", "internal/testutil/realdata/pairs.json", "JSON list of real benign release pairs")
-	f.StringVar(&o.data, "data", "", "directory of fetched real releases (default $VOUCH_TESTDATA or ~/.cache/vouch-testdata)")
+	f.StringVar(&o.pairs, "pairs", "", "JSON list of real benign release pairs (default: the list scripts/fetch-real-data.sh fetches)")
+	f.StringVar(&o.data, "data", realdata.Dir(), "directory of fetched real releases ($VOUCH_TESTDATA or ~/.cache/vouch-testdata)")
 	f.BoolVar(&o.noPairs, "no-pairs", false, "skip the real benign pairs")
 	f.Float64Var(&o.minRecall, "min-recall", 1, "fail when recall on the corpus is below this fraction (1 = every expectation)")
 	f.StringArrayVar(&o.only, "case", nil, "run only this corpus case or pair id (repeatable)")
@@ -119,28 +120,20 @@ func (o *evalOptions) run(ctx context.Context) error {
 }
 
 func (o *evalOptions) loadPairs() ([]eval.Pair, error) {
-	b, err := os.ReadFile(o.pairs)
+	list, err := realdata.Pairs()
+	if o.pairs != "" {
+		var b []byte
+		if b, err = os.ReadFile(o.pairs); err == nil {
+			list = nil
+			err = json.Unmarshal(b, &list)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
-	var raw []struct{ ID, Old, New string }
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return nil, err
-	}
-	dir := o.data
-	if dir == "" {
-		dir = os.Getenv("VOUCH_TESTDATA")
-	}
-	if dir == "" {
-		if c := os.Getenv("XDG_CACHE_HOME"); c != "" {
-			dir = filepath.Join(c, "vouch-testdata")
-		} else if h, err := os.UserHomeDir(); err == nil {
-			dir = filepath.Join(h, ".cache", "vouch-testdata")
-		}
-	}
 	var out []eval.Pair
-	for _, r := range raw {
-		out = append(out, eval.Pair{ID: r.ID, Old: filepath.Join(dir, r.Old), New: filepath.Join(dir, r.New)})
+	for _, r := range list {
+		out = append(out, eval.Pair{ID: r.ID, Old: filepath.Join(o.data, r.Old), New: filepath.Join(o.data, r.New)})
 	}
 	return out, nil
 }

@@ -1,44 +1,18 @@
 package realdata
 
 import (
-	_ "embed"
-	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/vouch-sec/vouch/internal/realdata"
 )
 
-// pairsJSON lists the successive-release pairs; it is embedded so that
-// callers need neither a path to the repository nor the cache to read it.
-//
-//go:embed pairs.json
-var pairsJSON []byte
+// Pair and Pairs are the list of internal/realdata.
+type Pair = realdata.Pair
 
-// Pair is an old and a new real release of one package, as fetched by
-// scripts/fetch-real-data.sh: a benign update that detectors and diffs
-// should stay quiet on.
-type Pair struct {
-	// ID names the pair, unique within the list.
-	ID string `json:"id"`
-	// Ecosystem is the registry the pair comes from ("npm" or "deb").
-	Ecosystem string `json:"ecosystem"`
-	// Old and New are file names in the cache directory (Dir).
-	Old string `json:"old"`
-	New string `json:"new"`
-	// Note says what the pair carries and what kind of update it is.
-	Note string `json:"note"`
-}
-
-// Pairs returns the successive-release pairs in the order of pairs.json,
-// whether or not they are fetched.
-func Pairs() ([]Pair, error) {
-	var ps []Pair
-	if err := json.Unmarshal(pairsJSON, &ps); err != nil {
-		return nil, fmt.Errorf("realdata: pairs.json: %w", err)
-	}
-	return ps, nil
-}
+// Pairs returns the successive-release pairs, fetched or not.
+func Pairs() ([]Pair, error) { return realdata.Pairs() }
 
 // PairPaths returns the cached old and new files of the pair id, or skips
 // the test when either is absent. An unknown id fails the test: it is a

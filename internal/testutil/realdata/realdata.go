@@ -6,20 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/vouch-sec/vouch/internal/realdata"
 )
 
-// Dir is the cache directory: $VOUCH_TESTDATA, else
-// $XDG_CACHE_HOME/vouch-testdata, else ~/.cache/vouch-testdata.
-func Dir() string {
-	if d := os.Getenv("VOUCH_TESTDATA"); d != "" {
-		return d
-	}
-	if d := os.Getenv("XDG_CACHE_HOME"); d != "" {
-		return filepath.Join(d, "vouch-testdata")
-	}
-	home, _ := os.UserHomeDir()
-	return filepath.Join(home, ".cache", "vouch-testdata")
-}
+// Dir is the cache directory (see internal/realdata).
+func Dir() string { return realdata.Dir() }
 
 // Path returns the cached file name, or skips the test when it is absent.
 func Path(t testing.TB, name string) string {
