@@ -2,6 +2,7 @@ package diff
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -26,13 +27,7 @@ func combine(d *model.DiffReport) []model.Finding {
 		}
 	}
 	var out []model.Finding
-	for _, p := range slices.Sorted(func(yield func(string) bool) {
-		for k := range byPath {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, p := range slices.Sorted(maps.Keys(byPath)) {
 		fs := byPath[p]
 		ids := map[string]model.Severity{}
 		top := model.SeverityNone

@@ -99,28 +99,21 @@ func diffFile(p pair.Pairing) *model.DiffFile {
 // that move with every build, so they are not compared. Findings on files
 // without a counterpart are all new.
 func splitFindings(old, new []model.Finding, newToOld map[string]string) (fresh, existing []model.Finding) {
-	hadID := map[[2]string]bool{}
+	// The highest severity of each id on each old file.
+	had := map[[2]string]model.Severity{}
 	for _, f := range old {
-		hadID[[2]string{f.ID, f.Path}] = true
+		k := [2]string{f.ID, f.Path}
+		if sev, ok := had[k]; !ok || f.Severity > sev {
+			had[k] = f.Severity
+		}
 	}
 	for _, f := range new {
 		op, ok := newToOld[f.Path]
-		if ok && hadID[[2]string{f.ID, op}] && !grew(old, f, op) {
+		if sev, seen := had[[2]string{f.ID, op}]; ok && seen && f.Severity <= sev {
 			existing = append(existing, f)
 			continue
 		}
 		fresh = append(fresh, f)
 	}
 	return fresh, existing
-}
-
-// grew reports whether f is more severe than every finding of its id on
-// the old path.
-func grew(old []model.Finding, f model.Finding, oldPath string) bool {
-	for _, o := range old {
-		if o.ID == f.ID && o.Path == oldPath && o.Severity >= f.Severity {
-			return false
-		}
-	}
-	return true
 }
