@@ -57,11 +57,18 @@ func Delta(old, new *model.File) *model.FileDelta {
 		oldEP[ek(e)] = true
 	}
 	newEP := map[string]bool{}
+	added := 0
 	for _, e := range nf.Endpoints {
 		newEP[ek(e)] = true
-		if !oldEP[ek(e)] && len(d.EndpointsAdded) < maxListed {
-			d.EndpointsAdded = append(d.EndpointsAdded, e)
+		if !oldEP[ek(e)] {
+			added++
+			if added <= maxListed {
+				d.EndpointsAdded = append(d.EndpointsAdded, e)
+			}
 		}
+	}
+	if added > maxListed {
+		cl.add("endpoints_added", "", strconv.Itoa(added))
 	}
 	for _, e := range of.Endpoints {
 		if !newEP[ek(e)] && !slices.Contains(d.EndpointsRemoved, e.Value) {
